@@ -1,0 +1,162 @@
+# credence: build, test, install. `make help` lists the targets.
+# Two promises (README.md): `make demo` and `make test` work on a fresh Debian 12 machine.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+V       ?= 0
+Q        = $(if $(filter 1,$(V)),,@)
+
+PKGS     = ncursesw sqlite3 libcurl jansson libcrypto inih zlib
+DEB_PKGS = build-essential libncurses-dev libsqlite3-dev libcsv-dev libcurl4-openssl-dev libjansson-dev \
+           libssl-dev libinih-dev zlib1g-dev libcmocka-dev tmux python3 sqlite3 pkg-config clang-format
+
+WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+       -Wcast-qual -Wwrite-strings -Wundef -Wpointer-arith -Werror
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. $(CPPFLAGS)
+CFLAGS  ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# core/ and importers/ link without ncurses (their unit tests prove it, DESIGN.md section 8).
+CORE_LIBS = $(shell pkg-config --libs sqlite3 libcurl jansson libcrypto inih zlib 2>/dev/null) -lcsv -lm
+TUI_LIBS  = $(shell pkg-config --libs ncursesw 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+CORE_SRC = $(sort $(wildcard core/*.c core/providers/*.c))
+IMP_SRC  = $(sort $(wildcard importers/*.c))
+CLI_SRC  = $(sort $(wildcard cli/*.c))
+TUI_SRC  = $(sort $(wildcard tui/*.c))
+GEN_SRC  = $(BUILD)/gen/schema_sql.c
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+LIB_SRC  = $(CORE_SRC) $(IMP_SRC)
+
+# Object lists for the two flavours: plain ($(BUILD)/obj) and sanitized ($(BUILD)/asan).
+obj  = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+aobj = $(patsubst %.c,$(BUILD)/asan/%.o,$(1))
+
+LIB_OBJ  = $(call obj,$(LIB_SRC)) $(BUILD)/obj/gen/schema_sql.o
+LIB_AOBJ = $(call aobj,$(LIB_SRC)) $(BUILD)/asan/gen/schema_sql.o
+APP_OBJ  = $(call obj,main.c $(CLI_SRC) $(TUI_SRC)) $(LIB_OBJ)
+APP_AOBJ = $(call aobj,main.c $(CLI_SRC) $(TUI_SRC)) $(LIB_AOBJ)
+UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+UNIT_ABIN = $(patsubst tests/unit/%.c,$(BUILD)/tests-asan/%,$(UNIT_SRC))
+
+.PHONY: all deps check-deps demo test test-build unit cli-tests format format-check install uninstall \
+        clean bench fuzz help
+all: credence
+
+help:
+	@echo "make            build ./credence"
+	@echo "make deps       install the Debian packages the build and tests need"
+	@echo "make demo       deps, build, open the console on the bundled demo data"
+	@echo "make test       deps, build plain and ASan+UBSan, run every test"
+	@echo "make format     clang-format every C file; make format-check checks only"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+
+# --- dependencies -----------------------------------------------------------------------------
+# check-deps is cheap (dpkg-query); it installs only when something is missing.
+check-deps:
+	$(Q)missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then $(MAKE) --no-print-directory deps; fi
+
+deps:
+	$(Q)missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all packages present"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing$$missing"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  echo "deps: installing$$missing (sudo)"; \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "deps: missing packages; run as root:"; \
+	  echo "  apt-get install -y$$missing"; exit 1; \
+	fi
+
+# --- build ------------------------------------------------------------------------------------
+credence: $(APP_OBJ)
+	@echo "  LD    $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(TUI_LIBS)
+
+$(BUILD)/credence-asan: $(APP_AOBJ)
+	@echo "  LD    $@"
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(TUI_LIBS)
+
+# core/schema.sql is embedded as a C string so the binary carries its own schema.
+$(BUILD)/gen/schema_sql.c: core/schema.sql
+	@mkdir -p $(@D)
+	@echo "  GEN   $@"
+	$(Q){ echo '/* Generated from core/schema.sql by the Makefile; do not edit. */'; \
+	  echo 'const char store_schema_sql[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(WARN) -Wno-missing-variable-declarations -Wno-overlength-strings $(CFLAGS) -c -o $@ $<
+$(BUILD)/asan/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(WARN) -Wno-overlength-strings $(CFLAGS) $(SAN) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC    $< (asan)"
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(SAN) -MMD -MP -c -o $@ $<
+
+# Unit tests link core/ and importers/ only: no ncurses on the link line.
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(CMOCKA_LIBS)
+$(BUILD)/tests-asan/%: $(BUILD)/asan/tests/unit/%.o $(LIB_AOBJ)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(CMOCKA_LIBS)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# --- test -------------------------------------------------------------------------------------
+test-build: credence $(BUILD)/credence-asan $(UNIT_BIN) $(UNIT_ABIN)
+
+test: check-deps
+	$(Q)$(MAKE) --no-print-directory format-check
+	$(Q)$(MAKE) --no-print-directory test-build
+	$(Q)BUILD=$(BUILD) tests/run_all.sh
+
+format:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
+
+format-check:
+	$(Q)files=$$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null); \
+	if ! command -v clang-format >/dev/null; then echo "format-check: clang-format missing"; exit 1; fi; \
+	bad=""; for f in $$files; do [ -f "$$f" ] || continue; \
+	  clang-format --dry-run --Werror "$$f" >/dev/null 2>&1 || bad="$$bad $$f"; done; \
+	if [ -n "$$bad" ]; then echo "format-check: not clang-formatted:$$bad (run make format)"; exit 1; fi; \
+	echo "format-check: ok"
+
+# --- demo, install ----------------------------------------------------------------------------
+demo: check-deps
+	$(Q)$(MAKE) --no-print-directory credence
+	./credence demo
+
+install: credence
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/credence/themes
+	install -m 0755 credence $(DESTDIR)$(PREFIX)/bin/credence
+	install -m 0644 credence.1 $(DESTDIR)$(PREFIX)/share/man/man1/credence.1
+	for t in themes/*.theme; do [ -f "$$t" ] && install -m 0644 "$$t" $(DESTDIR)$(PREFIX)/share/credence/themes/; done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/credence $(DESTDIR)$(PREFIX)/share/man/man1/credence.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/credence
+
+clean:
+	rm -rf $(BUILD) credence

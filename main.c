@@ -1,0 +1,194 @@
+/* credence: argument parsing into the command table, and nothing else. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* TO ADD A COMMAND: one row here (words, handler, synopsis, summary, help), the handler in
+ * cli/, and the README and credence.1 sections. Commands whose work has not landed are absent. */
+struct command {
+    const char *words; /* "import people" */
+    int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+    const char *synopsis; /* arguments after the words */
+    const char *summary;  /* one line for the overview */
+    const char *help;     /* the rest of `--help` */
+};
+
+static const struct command commands[] = {
+    {"init", cmd_init, "", "create or migrate the database",
+     "Creates the database (and its directory, mode 0700) at --db or the default path, or\n"
+     "migrates an older one in place. On a new database the caller (--as, CREDENCE_USER or the\n"
+     "OS login) is registered as the first admin so that people can be imported.\n"},
+    {"import people", cmd_import_people, "FILE.csv", "load or update people and roles",
+     "Columns (by header name, any order): login, name, email, roles, active.\n"
+     "roles is a ';'-separated list of owner, custodian, auditor, admin; active is\n"
+     "true/false, yes/no or 1/0 (default true). Every row is validated first; a file with any\n"
+     "error is rejected whole (exit 65) and nothing is written. People absent from the file are\n"
+     "kept. Needs the admin role.\n"},
+    {"import register", cmd_import_register, "FILE.csv [--prune]",
+     "load or update the entitlement register",
+     "One credit pool per row; see README.md for the columns. Every row is validated first; a\n"
+     "file with any error is rejected whole (exit 65), the database untouched. Pools absent\n"
+     "from the file are kept and reported.\n"
+     "  --prune   retire pools that are absent from the file\n"
+     "Needs the admin role.\n"},
+    {"pools", cmd_pools, "[--json]", "list credit pools with this period's consumption",
+     "  --json    one JSON document: {\"pools\":[...]} (fields in README.md)\n"},
+    {"pool show", cmd_pool_show, "ID [--json]", "show one pool: register fields, ledger, burn",
+     "Prints the register fields, bindings and scope, the ledger of the last four periods and\n"
+     "the current one, the burn rate over 7 and 28 days, the forecast exhaustion date and\n"
+     "utilisation.\n"
+     "  --json    one JSON document (fields in README.md)\n"},
+    {"audit verify", cmd_audit_verify, "", "verify the tamper-evident audit chain",
+     "Recomputes every event's SHA-256 link and signature. Exit 0 with a summary when intact;\n"
+     "exit 65 naming the first broken seq when an event was edited, deleted or reordered.\n"
+     "Needs the auditor or admin role.\n"},
+};
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static const char global_help[] =
+    "Global options (before or after the command):\n"
+    "  --db PATH         database (default $CREDENCE_DB, else "
+    "$XDG_DATA_HOME/credence/credence.db)\n"
+    "  --config PATH     config file (default $CREDENCE_CONFIG, else\n"
+    "                    $XDG_CONFIG_HOME/credence/config.ini)\n"
+    "  --as LOGIN        act as this person (default $CREDENCE_USER, else the OS login)\n"
+    "  --now ISO-DATE    fix today's date for every computation (or $CREDENCE_NOW)\n"
+    "  --theme NAME      console colour theme\n"
+    "  --help, --version\n"
+    "Exit codes: 0 ok, 64 usage, 65 bad input data, 66 missing input, 69 provider unavailable,\n"
+    "70 internal error, 75 try again (database busy), 77 permission denied, 78 bad config.\n";
+
+static void print_overview(FILE *f)
+{
+    fprintf(f, "usage: credence [GLOBAL OPTIONS] COMMAND [ARGS]\n\n"
+               "credence governs AI workload credits as access entitlements.\n\nCommands:\n");
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "%s %s", commands[i].words, commands[i].synopsis);
+        fprintf(f, "  %-36s %s\n", left, commands[i].summary);
+    }
+    fprintf(f, "\n%s\nRun 'credence COMMAND --help' for a command's details.\n", global_help);
+}
+
+static void print_command_help(const struct command *c)
+{
+    printf("usage: credence %s %s\n\n%s.\n\n%s\n%s", c->words, c->synopsis, c->summary, c->help,
+           global_help);
+}
+
+/* Number of leading argv words that spell c->words, or 0. */
+static int command_match(const struct command *c, int argc, char **argv)
+{
+    const char *w = c->words;
+    int used = 0;
+    while (*w) {
+        size_t len = strcspn(w, " ");
+        if (used >= argc || strlen(argv[used]) != len || strncmp(argv[used], w, len) != 0)
+            return 0;
+        used++;
+        w += len;
+        while (*w == ' ')
+            w++;
+    }
+    return used;
+}
+
+static int is_help(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* Global options may precede the command; they take a value each. */
+static int take_leading_globals(struct cli_ctx *ctx, int *argc, char ***argv)
+{
+    static const char *const names[] = {"--db", "--config", "--as", "--now", "--theme"};
+    while (*argc > 0 && (*argv)[0][0] == '-' && !is_help((*argv)[0]) &&
+           strcmp((*argv)[0], "--version") != 0) {
+        const char *a = (*argv)[0];
+        size_t i = 0;
+        for (; i < sizeof names / sizeof names[0]; i++) {
+            size_t n = strlen(names[i]);
+            if (strncmp(a, names[i], n) == 0 && (a[n] == '\0' || a[n] == '='))
+                break;
+        }
+        if (i == sizeof names / sizeof names[0])
+            return cli_usage_error(ctx, "unknown option '%s'", a);
+        const char *value;
+        size_t n = strlen(names[i]);
+        if (a[n] == '=') {
+            value = a + n + 1;
+            (*argc)--;
+            (*argv)++;
+        } else if (*argc >= 2) {
+            value = (*argv)[1];
+            *argc -= 2;
+            *argv += 2;
+        } else {
+            return cli_usage_error(ctx, "option '%s' needs a value", names[i]);
+        }
+        const char **slots[] = {&ctx->db_path_opt, &ctx->config_opt, &ctx->as_opt, &ctx->now_opt,
+                                &ctx->theme_opt};
+        *slots[i] = value;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    struct cli_ctx ctx;
+    cli_ctx_init(&ctx, "credence");
+    argc--;
+    argv++;
+    int rc = take_leading_globals(&ctx, &argc, &argv);
+    if (rc) {
+        cli_ctx_done(&ctx);
+        return rc;
+    }
+    if (argc == 0) {
+        /* The console is the default command once it lands; until then, say how to start. */
+        print_overview(stderr);
+        cli_ctx_done(&ctx);
+        return 64;
+    }
+    if (is_help(argv[0]) || strcmp(argv[0], "help") == 0) {
+        print_overview(stdout);
+        cli_ctx_done(&ctx);
+        return 0;
+    }
+    if (strcmp(argv[0], "--version") == 0) {
+        printf("credence %s\n", CREDENCE_VERSION);
+        cli_ctx_done(&ctx);
+        return 0;
+    }
+    const struct command *best = NULL;
+    int used = 0;
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        int u = command_match(&commands[i], argc, argv);
+        if (u > used) {
+            used = u;
+            best = &commands[i];
+        }
+    }
+    if (!best) {
+        fprintf(stderr, "credence: unknown command '%s'\n\n", argv[0]);
+        print_overview(stderr);
+        cli_ctx_done(&ctx);
+        return 64;
+    }
+    ctx.command = best->words;
+    for (int i = used; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (is_help(argv[i])) {
+            print_command_help(best);
+            cli_ctx_done(&ctx);
+            return 0;
+        }
+    }
+    rc = best->run(&ctx, argc - used, argv + used);
+    cli_ctx_done(&ctx);
+    return rc;
+}
