@@ -42,6 +42,7 @@ APP_AOBJ = $(call aobj,main.c $(CLI_SRC) $(TUI_SRC)) $(LIB_AOBJ)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 UNIT_ABIN = $(patsubst tests/unit/%.c,$(BUILD)/tests-asan/%,$(UNIT_SRC))
 
+.SECONDARY:
 .PHONY: all deps check-deps demo test test-build unit cli-tests format format-check install uninstall \
         clean bench fuzz help
 all: credence

@@ -148,12 +148,22 @@ static void csvr_record_cb(int c, void *data)
     r->rec_line = -1; /* set by the next non-blank piece */
 }
 
+static int only_crlf(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != '\r' && p[i] != '\n')
+            return 0;
+    return 1;
+}
+
 /* Feeds one piece that lies within a single physical line (ending with '\n' or not). */
 static enum status csvr_feed_piece(struct csvr *r, const char *p, size_t n)
 {
-    int blank = r->raw.len == 0 && r->nf == 0 &&
-                (n == 0 || (n == 1 && p[0] == '\n') || (n == 2 && p[0] == '\r' && p[1] == '\n'));
-    if (!blank) {
+    /* A blank line (possibly split between feeds) belongs to no record. */
+    int blank = r->nf == 0 && only_crlf(sb_str(&r->raw), r->raw.len) && only_crlf(p, n);
+    if (blank) {
+        sb_reset(&r->raw);
+    } else {
         if (r->rec_line < 0 || (r->raw.len == 0 && r->nf == 0))
             r->rec_line = r->line;
         if (r->raw.len + n > CSVR_MAX_RECORD) {
