@@ -16,6 +16,12 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"demo", cmd_demo, "[--no-ui]", "build the bundled demo database",
+     "Builds a fresh demo database (demo.db in the data directory, or --db PATH when its name\n"
+     "contains 'demo') from the Acme organisation bundled in the binary: 15 people and 32 credit\n"
+     "pools across OpenAI, Anthropic, LiteLLM and FOCUS accounts. The console is not part of\n"
+     "this build yet, so the demo prints where the database is and what to try.\n"
+     "  --no-ui   build the database only (the only mode until the console lands)\n"},
     {"init", cmd_init, "", "create or migrate the database",
      "Creates the database (and its directory, mode 0700) at --db or the default path, or\n"
      "migrates an older one in place. On a new database the caller (--as, CREDENCE_USER or the\n"

@@ -269,9 +269,9 @@ static void parse_entries(struct tab_errors *e, const struct src_row *row, const
         else if (bindings && strcmp(kind, "tag") != 0 && has_space(val, vlen))
             why = "must not contain spaces";
         if (why) {
-            tab_error(e, row, f->k, "%s entry '%.*s' %s%s", column, (int)(len > 80 ? 80 : len),
-                      item, strncmp(why, "has", 3) == 0 || strncmp(why, "must", 4) == 0 ? "" : ": ",
-                      why);
+            bool verb = strncmp(why, "has", 3) == 0 || strncmp(why, "must", 4) == 0;
+            tab_error(e, row, f->k, "%s entry '%.*s'%s%s", column, (int)(len > 80 ? 80 : len),
+                      item, verb ? " " : ": ", why);
             continue;
         }
         bool dup = false;
