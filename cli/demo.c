@@ -10,7 +10,7 @@
 extern const char demo_people_csv[];   /* tests/fixtures/people.csv, embedded at build time */
 extern const char demo_register_csv[]; /* tests/fixtures/register.csv */
 
-#define DEMO_ADMIN "avery"  /* the demo's administrator */
+#define DEMO_ADMIN  "avery" /* the demo's administrator */
 #define DEMO_PERSON "dana"  /* owner, custodian and auditor: every screen is reachable */
 
 /* Feeds an embedded CSV text to a row callback. */

@@ -270,8 +270,8 @@ static void parse_entries(struct tab_errors *e, const struct src_row *row, const
             why = "must not contain spaces";
         if (why) {
             bool verb = strncmp(why, "has", 3) == 0 || strncmp(why, "must", 4) == 0;
-            tab_error(e, row, f->k, "%s entry '%.*s'%s%s", column, (int)(len > 80 ? 80 : len),
-                      item, verb ? " " : ": ", why);
+            tab_error(e, row, f->k, "%s entry '%.*s'%s%s", column, (int)(len > 80 ? 80 : len), item,
+                      verb ? " " : ": ", why);
             continue;
         }
         bool dup = false;
@@ -352,8 +352,10 @@ enum status register_load_row(void *ctx, const struct src_row *row)
                 &p.rollover_max_periods);
     if (rollover && strcmp(rollover, "capped") == 0 && f[RC_ROLLOVER_CAP_PCT].len == 0)
         tab_error(e, row, f[RC_ROLLOVER_CAP_PCT].k, "rollover 'capped' needs rollover_cap_pct");
-    bool dates_ok = parse_date_field(e, row, &f[RC_STARTS_ON], "starts_on", true, &p.starts_on) &
-                    parse_date_field(e, row, &f[RC_EXPIRES_ON], "expires_on", false, &p.expires_on);
+    bool starts_ok = parse_date_field(e, row, &f[RC_STARTS_ON], "starts_on", true, &p.starts_on);
+    bool expires_ok =
+        parse_date_field(e, row, &f[RC_EXPIRES_ON], "expires_on", false, &p.expires_on);
+    bool dates_ok = starts_ok && expires_ok;
     parse_date_field(e, row, &f[RC_LAST_REVIEW], "last_review", false, &p.last_review);
     if (dates_ok && p.expires_on != POOL_NO_DATE && p.expires_on < p.starts_on)
         tab_error(e, row, f[RC_EXPIRES_ON].k, "expires_on is before starts_on");

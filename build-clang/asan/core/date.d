@@ -1,0 +1,3 @@
+build-clang/asan/core/date.o: core/date.c core/date.h
+
+core/date.h:

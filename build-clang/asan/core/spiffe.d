@@ -1,0 +1,3 @@
+build-clang/asan/core/spiffe.o: core/spiffe.c core/spiffe.h
+
+core/spiffe.h:

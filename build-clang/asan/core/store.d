@@ -1,0 +1,10 @@
+build-clang/asan/core/store.o: core/store.c core/store.h core/status.h \
+  core/strbuf.h core/xalloc.h
+
+core/store.h:
+
+core/status.h:
+
+core/strbuf.h:
+
+core/xalloc.h:

@@ -1,0 +1,3 @@
+build-clang/obj/core/amount.o: core/amount.c core/amount.h
+
+core/amount.h:

@@ -1,0 +1,3 @@
+build-clang/obj/core/date.o: core/date.c core/date.h
+
+core/date.h:

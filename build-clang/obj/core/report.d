@@ -1,0 +1,5 @@
+build-clang/obj/core/report.o: core/report.c core/report.h core/strbuf.h
+
+core/report.h:
+
+core/strbuf.h:

@@ -1,0 +1,3 @@
+build-clang/obj/core/spiffe.o: core/spiffe.c core/spiffe.h
+
+core/spiffe.h:

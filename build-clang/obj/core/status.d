@@ -1,0 +1,3 @@
+build-clang/obj/core/status.o: core/status.c core/status.h
+
+core/status.h:

@@ -1,0 +1,24 @@
+build-clang/obj/tests/unit/test_csv_reader.o: \
+  tests/unit/test_csv_reader.c importers/csv_reader.h core/usage.h \
+  core/amount.h core/date.h core/report.h core/status.h core/strbuf.h \
+  core/text.h core/xalloc.h importers/source.h
+
+importers/csv_reader.h:
+
+core/usage.h:
+
+core/amount.h:
+
+core/date.h:
+
+core/report.h:
+
+core/status.h:
+
+core/strbuf.h:
+
+core/text.h:
+
+core/xalloc.h:
+
+importers/source.h:

@@ -1,0 +1,45 @@
+build-clang/obj/tests/unit/test_values.o: tests/unit/test_values.c \
+  core/core.h core/access.h core/status.h core/store.h core/strbuf.h \
+  core/amount.h core/audit.h core/config.h core/date.h core/hash.h \
+  core/ledger.h core/pool.h core/people.h core/report.h core/usage.h \
+  core/text.h core/xalloc.h core/register.h core/tabular.h core/spiffe.h
+
+core/core.h:
+
+core/access.h:
+
+core/status.h:
+
+core/store.h:
+
+core/strbuf.h:
+
+core/amount.h:
+
+core/audit.h:
+
+core/config.h:
+
+core/date.h:
+
+core/hash.h:
+
+core/ledger.h:
+
+core/pool.h:
+
+core/people.h:
+
+core/report.h:
+
+core/usage.h:
+
+core/text.h:
+
+core/xalloc.h:
+
+core/register.h:
+
+core/tabular.h:
+
+core/spiffe.h:
