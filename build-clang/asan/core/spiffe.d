@@ -1,3 +1,0 @@
-build-clang/asan/core/spiffe.o: core/spiffe.c core/spiffe.h
-
-core/spiffe.h:

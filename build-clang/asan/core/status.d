@@ -1,3 +1,0 @@
-build-clang/asan/core/status.o: core/status.c core/status.h
-
-core/status.h:

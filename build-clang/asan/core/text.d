@@ -1,8 +1,0 @@
-build-clang/asan/core/text.o: core/text.c core/text.h core/strbuf.h \
-  core/xalloc.h
-
-core/text.h:
-
-core/strbuf.h:
-
-core/xalloc.h:

@@ -1,3 +1,0 @@
-build-clang/obj/core/amount.o: core/amount.c core/amount.h
-
-core/amount.h:

@@ -1,3 +1,0 @@
-build-clang/obj/core/xalloc.o: core/xalloc.c core/xalloc.h
-
-core/xalloc.h:
