@@ -41,6 +41,7 @@ APP_OBJ  = $(call obj,main.c $(CLI_SRC) $(TUI_SRC)) $(BUILD)/obj/gen/demo_data.o
 APP_AOBJ = $(call aobj,main.c $(CLI_SRC) $(TUI_SRC)) $(BUILD)/asan/gen/demo_data.o $(LIB_AOBJ)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 UNIT_ABIN = $(patsubst tests/unit/%.c,$(BUILD)/tests-asan/%,$(UNIT_SRC))
+TOOL_BIN = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(sort $(wildcard tests/tools/*.c)))
 
 .SECONDARY:
 .PHONY: all deps check-deps demo test test-build unit cli-tests format format-check install uninstall \
@@ -130,10 +131,15 @@ $(BUILD)/tests-asan/%: $(BUILD)/asan/tests/unit/%.o $(LIB_AOBJ)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(CMOCKA_LIBS)
 
+# Test tools (never installed) link core/ like the unit tests.
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # --- test -------------------------------------------------------------------------------------
-test-build: credence $(BUILD)/credence-asan $(UNIT_BIN) $(UNIT_ABIN)
+test-build: credence $(BUILD)/credence-asan $(UNIT_BIN) $(UNIT_ABIN) $(TOOL_BIN)
 
 test: check-deps
 	$(Q)$(MAKE) --no-print-directory format-check

@@ -46,6 +46,16 @@ static const struct command commands[] = {
      "the current one, the burn rate over 7 and 28 days, the forecast exhaustion date and\n"
      "utilisation.\n"
      "  --json    one JSON document (fields in README.md)\n"},
+    {"push", cmd_push, "[--dry-run] [--once]", "send due outbox actions to provider admin APIs",
+     "Claims due outbox actions and sends them to the OpenAI, Anthropic and LiteLLM admin APIs\n"
+     "or the signed webhook configured in [provider NAME], then reads the provider state back.\n"
+     "Retries (408, 429, 5xx, timeouts, connection errors) back off exponentially with full\n"
+     "jitter, honouring Retry-After, up to [push] max_attempts (dead); other 4xx end failed.\n"
+     "  --dry-run  print each due request as it would be sent (secrets redacted); change nothing\n"
+     "  --once     one pass over the due actions (default: also wait for retries due within\n"
+     "             [push] wait_seconds)\n"
+     "Exit 69 when an action went dead, 78 when a due action's provider is not configured.\n"
+     "Needs the custodian or admin role.\n"},
     {"audit verify", cmd_audit_verify, "", "verify the tamper-evident audit chain",
      "Recomputes every event's SHA-256 link and signature. Exit 0 with a summary when intact;\n"
      "exit 65 naming the first broken seq when an event was edited, deleted or reordered.\n"

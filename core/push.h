@@ -1,0 +1,53 @@
+/* The push engine: claims due outbox actions, sends them to provider admin APIs through the curl
+ * multi interface (several in flight, never blocking), reads the provider state back, and moves
+ * each action through pending -> in_flight -> sent -> verified, or retries with exponential
+ * backoff and full jitter (Retry-After honoured) up to dead, or failed on a client error. Every
+ * transition is an audit event. A crash leaves in_flight rows whose lease expires; they are read
+ * back before anything is sent again, so a destructive call is never issued twice. */
+#ifndef CREDENCE_CORE_PUSH_H
+#define CREDENCE_CORE_PUSH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/report.h"
+#include "core/status.h"
+#include "core/store.h"
+#include "core/strbuf.h"
+
+struct push_opts {
+    bool dry_run;      /* describe each due request (secrets redacted), change nothing */
+    bool once;         /* one pass over the due actions; otherwise wait for short retries */
+    const char *actor; /* recorded on audit events ("push" when NULL) */
+    /* Receives each dry-run request text (one call per request); NULL drops them. */
+    void (*print)(void *ctx, const char *text);
+    void *print_ctx;
+};
+
+struct push_summary {
+    int attempted; /* requests sent (writes and read-backs) */
+    int verified;  /* actions confirmed by read-back */
+    int sent;      /* actions accepted without a read-back to confirm */
+    int retrying;  /* actions scheduled for another attempt */
+    int failed;    /* actions that need a person */
+    int dead;      /* actions out of attempts */
+    int skipped;   /* actions whose provider is not configured */
+};
+
+/* Runs the engine over s with the [push] and [provider NAME] settings of cfg. ST_CONFIG (after
+ * doing everything else) when a due action's provider is not configured or its key is unsafe. */
+enum status push_run(struct store *s, const struct config *cfg, const struct push_opts *opts,
+                     const struct reporter *rep, struct push_summary *sum, struct strbuf *err);
+
+/* Inserts the outbox rows of a decision's provider plan (provider_plan) inside the caller's
+ * transaction: state pending (manual for steps no API can enforce), an idempotency key derived
+ * from the decision and step, due at due_ts (ISO timestamp; a reduce from the next period is due
+ * when that period starts). Appends one audit event per row. */
+struct prov_step;
+enum status push_enqueue(struct store *s, int64_t decision_id, const char *pool_id,
+                         const char *provider, const struct prov_step *steps, size_t n,
+                         const char *due_ts, const char *actor, struct strbuf *err);
+
+#endif
