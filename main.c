@@ -56,6 +56,17 @@ static const struct command commands[] = {
      "             [push] wait_seconds)\n"
      "Exit 69 when an action went dead, 78 when a due action's provider is not configured.\n"
      "Needs the custodian or admin role.\n"},
+    {"evidence export", cmd_evidence_export, "--campaign NAME --out DIR",
+     "write a verifiable evidence pack for a campaign",
+     "Writes a self-contained folder: manifest.json (campaign, export time, exporter, version,\n"
+     "audit chain head, SHA-256 of every other file), items.csv, decisions.csv, findings.csv,\n"
+     "outbox.csv, register.csv, usage-by-pool.csv, audit-events.jsonl (the contiguous chain\n"
+     "from the campaign's start to the head), frameworks.csv and report.html (one page, no\n"
+     "external assets). CSV follows RFC 4180; text starting with = + - @ is neutralised.\n"
+     "DIR must be new or empty. Needs the auditor or admin role.\n"},
+    {"evidence verify", cmd_evidence_verify, "DIR", "re-check an evidence pack offline",
+     "Re-computes the SHA-256 of every file against manifest.json and re-verifies the audit\n"
+     "chain segment and its signatures, without a database. Exit 65 naming what differs.\n"},
     {"audit verify", cmd_audit_verify, "", "verify the tamper-evident audit chain",
      "Recomputes every event's SHA-256 link and signature. Exit 0 with a summary when intact;\n"
      "exit 65 naming the first broken seq when an event was edited, deleted or reordered.\n"
