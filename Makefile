@@ -10,7 +10,8 @@ Q        = $(if $(filter 1,$(V)),,@)
 
 PKGS     = ncursesw sqlite3 libcurl jansson libcrypto inih zlib
 DEB_PKGS = build-essential libncurses-dev libsqlite3-dev libcsv-dev libcurl4-openssl-dev libjansson-dev \
-           libssl-dev libinih-dev zlib1g-dev libcmocka-dev tmux python3 sqlite3 pkg-config clang-format
+           libssl-dev libinih-dev zlib1g-dev libcmocka-dev tmux python3 sqlite3 pkg-config clang-format \
+           chromium
 
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
        -Wcast-qual -Wwrite-strings -Wundef -Wpointer-arith -Werror

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Evidence packs end to end: export a campaign's pack, verify it offline, change one byte of each
+# file in turn and see verify name it, check CSV neutralises formulas, render report.html in
+# headless Chromium with no console errors and the expected tables.
+source "$(dirname "$0")/lib.sh"
+setup_org
+# A campaign with one decided item; built with SQL until this test drives the review commands.
+sql "INSERT INTO campaign(name, scope, starts_on, due_on, created_by, created_at, audit_seq)
+     VALUES ('2026-Q4', 'production', '2026-11-01', '2026-12-15', 'avery', '2026-11-01T00:00:00Z', 1);
+     INSERT INTO review_item(campaign_id, pool_id, reviewer, created_at) VALUES
+       (1, 'support-bot-prod', 'priya', '2026-11-01T00:00:00Z'),
+       (1, 'sales-copilot-prod', 'marcus', '2026-11-01T00:00:00Z');
+     INSERT INTO decision(pool_id, item_id, actor, role, action, reason, snapshot, decided_at)
+       VALUES ('support-bot-prod', 1, 'priya', 'owner', 'reduce',
+               '=HYPERLINK(\"http://x\") usage far below grant',
+               '{\"recommendation\":{\"action\":\"approve\"}}', '2026-11-10T00:00:00Z');
+     UPDATE review_item SET state = 'decided', decision_id = 1 WHERE id = 1;"
+
+c --as priya evidence export --campaign 2026-Q4 --out "$T/pack"
+expect_rc 77 "owners cannot export evidence"
+c --as grace evidence export --campaign nope --out "$T/pack"
+expect_rc 65 "unknown campaign"
+c --as grace evidence export --campaign 2026-Q4 --out "$T/pack"
+expect_rc 0 "export"
+expect_out "9 files \+ manifest.json; 2 items, 1 decisions" "export summary"
+for f in manifest.json items.csv decisions.csv findings.csv outbox.csv register.csv \
+    usage-by-pool.csv audit-events.jsonl frameworks.csv report.html; do
+    checks=$((checks + 1))
+    [ -s "$T/pack/$f" ] || fail "pack lacks $f"
+done
+c --as grace evidence export --campaign 2026-Q4 --out "$T/pack"
+expect_rc 64 "a non-empty folder is refused"
+
+# CSV: RFC 4180 with CRLF, formulas neutralised, contrary decisions flagged
+grep -q $'\r$' "$T/pack/decisions.csv" || fail "CSV rows end with CRLF"
+grep -q '"'"'"'=HYPERLINK(""http://x"") usage far below grant"' "$T/pack/decisions.csv" ||
+    fail "formula in a reason is quoted and prefixed"
+python3 - "$T/pack" <<'PY' || fail "pack contents"
+import csv, json, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/decisions.csv", newline="")))
+assert rows[0]["contrary_to_recommendation"] == "1" and rows[0]["recommended"] == "approve"
+m = json.load(open(d + "/manifest.json"))
+assert m["campaign"] == "2026-Q4" and m["exporter"] == "grace" and len(m["files"]) == 9
+events = [json.loads(l) for l in open(d + "/audit-events.jsonl")]
+assert events[0]["seq"] == 1 and events[-1]["seq"] == m["chain_head"]["seq"]
+fw = list(csv.DictReader(open(d + "/frameworks.csv", newline="")))
+assert any(r["subject"] == "scope-drift" and r["owasp_nhi_top10_2025"] == "NHI5" for r in fw)
+PY
+
+c evidence verify "$T/pack"
+expect_rc 0 "verify"
+expect_out "9 files match the manifest; [0-9]+ audit events, chain intact" "verify summary"
+
+# one changed byte in each file is named
+for f in items.csv decisions.csv findings.csv outbox.csv register.csv usage-by-pool.csv \
+    audit-events.jsonl frameworks.csv report.html manifest.json; do
+    cp -r "$T/pack" "$T/bad"
+    python3 - "$T/bad/$f" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+i = len(b) // 2
+b[i] = ord("x") if b[i] != ord("x") else ord("y")
+open(p, "wb").write(bytes(b))
+PY
+    c evidence verify "$T/bad"
+    expect_rc 65 "verify catches a change in $f"
+    if [ "$f" = manifest.json ]; then
+        expect_err "manifest|differs|chain|listed" "verify names the manifest problem"
+    else
+        expect_err "$f" "verify names $f"
+    fi
+    rm -rf "$T/bad"
+done
+cp -r "$T/pack" "$T/bad"; echo extra >"$T/bad/notes.txt"
+c evidence verify "$T/bad"
+expect_rc 65 "an extra file is refused"
+expect_err "notes.txt: not listed" "extra file named"
+rm -rf "$T/bad"
+
+# report.html renders in headless Chromium, with no console errors and the expected tables
+if command -v chromium >/dev/null; then
+    chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$T/chrome" --enable-logging=stderr --v=0 --virtual-time-budget=2000 \
+        --dump-dom "file://$T/pack/report.html" >"$T/dom.html" 2>"$T/chrome.err"
+    checks=$((checks + 1))
+    grep -q "CONSOLE" "$T/chrome.err" && fail "console messages: $(grep CONSOLE "$T/chrome.err" | head -3)"
+    for want in "Access review evidence: 2026-Q4" "Completion per reviewer" "Decisions by action" \
+        "Framework mapping" "<svg" "support-bot-prod"; do
+        checks=$((checks + 1))
+        grep -q -- "$want" "$T/dom.html" || fail "rendered report lacks '$want'"
+    done
+    chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$T/chrome" --screenshot="$T/report.png" --window-size=1000,1400 \
+        "file://$T/pack/report.html" >/dev/null 2>&1
+    checks=$((checks + 1))
+    [ -s "$T/report.png" ] || fail "no screenshot of the report"
+else
+    fail "chromium is not installed (make deps installs it)"
+fi
+finish
