@@ -329,25 +329,8 @@ enum status people_load_commit(struct people_load *pl, struct store *s, const ch
         sb_setf(err, "%s would leave no active admin; nothing was imported", pl->name);
         rc = ST_BAD_DATA;
     }
-    if (rc == ST_OK) {
-        sqlite3_stmt *st = NULL;
-        rc = store_prepare(s,
-                           "INSERT INTO import(kind, file_name, sha256, actor, started_at, "
-                           "finished_at, rows_read, rows_imported) "
-                           "VALUES ('people', ?1, ?2, ?3, ?4, ?4, ?5, ?5)",
-                           &st, err);
-        if (rc == ST_OK) {
-            store_bind_text(st, 1, pl->name);
-            store_bind_text(st, 2, sha256);
-            store_bind_text(st, 3, actor);
-            store_bind_text(st, 4, now);
-            sqlite3_bind_int(st, 5, sum->rows);
-            int step = sqlite3_step(st);
-            if (step != SQLITE_DONE)
-                rc = store_error(s, step, "import record", err);
-            sqlite3_finalize(st);
-        }
-    }
+    if (rc == ST_OK)
+        rc = tab_record_import(s, "people", pl->name, sha256, actor, sum->rows, err);
     if (rc == ST_OK) {
         json_t *data = json_pack("{ss ss si si si si si}", "file", pl->name, "sha256", sha256,
                                  "rows", sum->rows, "added", sum->added, "updated", sum->updated,

@@ -696,22 +696,8 @@ enum status register_load_commit(struct register_load *rl, struct store *s, cons
         rc = register_check_shared_bindings(s, &rl->pools[i], rep, sum, err);
     if (rc == ST_OK)
         rc = register_absent(rl, s, actor, prune, now, sum, rep, err);
-    if (rc == ST_OK) {
-        sqlite3_stmt *st = NULL;
-        rc = store_prepare(s,
-                           "INSERT INTO import(kind, file_name, sha256, actor, started_at, "
-                           "finished_at, rows_read, rows_imported) "
-                           "VALUES ('register', ?1, ?2, ?3, ?4, ?4, ?5, ?5)",
-                           &st, err);
-        if (rc == ST_OK) {
-            store_bind_text(st, 1, rl->name);
-            store_bind_text(st, 2, sha256);
-            store_bind_text(st, 3, actor);
-            store_bind_text(st, 4, now);
-            sqlite3_bind_int(st, 5, sum->rows);
-            rc = step_done(s, st, err);
-        }
-    }
+    if (rc == ST_OK)
+        rc = tab_record_import(s, "register", rl->name, sha256, actor, sum->rows, err);
     if (rc == ST_OK) {
         json_t *data = json_pack("{ss ss si si si si si si sb}", "file", rl->name, "sha256", sha256,
                                  "rows", sum->rows, "added", sum->added, "updated", sum->updated,

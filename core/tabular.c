@@ -111,3 +111,29 @@ bool tab_check_width(const struct src_row *row, size_t width, struct tab_errors 
                   row->n == 1 ? "" : "s", width);
     return false;
 }
+
+enum status tab_record_import(struct store *s, const char *kind, const char *file,
+                              const char *sha256, const char *actor, int rows, struct strbuf *err)
+{
+    char now[TIMESTAMP_BUF];
+    date_format_timestamp(clock_now(), now);
+    sqlite3_stmt *st = NULL;
+    enum status rc = store_prepare(s,
+                                   "INSERT INTO import(kind, file_name, sha256, actor, started_at, "
+                                   "finished_at, rows_read, rows_imported) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6)",
+                                   &st, err);
+    if (rc != ST_OK)
+        return rc;
+    store_bind_text(st, 1, kind);
+    store_bind_text(st, 2, file);
+    store_bind_text(st, 3, sha256);
+    store_bind_text(st, 4, actor);
+    store_bind_text(st, 5, now);
+    sqlite3_bind_int(st, 6, rows);
+    int step = sqlite3_step(st);
+    if (step != SQLITE_DONE)
+        rc = store_error(s, step, "import record", err);
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/store.h"
 #include "core/strbuf.h"
 #include "core/usage.h"
 
@@ -42,5 +43,10 @@ bool tab_check_width(const struct src_row *row, size_t width, struct tab_errors 
  * (or row->n). Also records an error and returns false when it is not valid UTF-8. */
 bool tab_value(const struct src_row *row, const int *map, size_t c, const char **s, size_t *len,
                size_t *k, struct tab_errors *e);
+
+/* Records a finished people/register load in the import history (inside the caller's
+ * transaction): kind, file name, SHA-256, actor, rows read = rows imported. */
+enum status tab_record_import(struct store *s, const char *kind, const char *file,
+                              const char *sha256, const char *actor, int rows, struct strbuf *err);
 
 #endif

@@ -119,21 +119,10 @@ static enum status litellm_plan(const struct prov_decision *d, struct prov_step 
     return ST_OK;
 }
 
-static struct curl_slist *litellm_headers(struct curl_slist *h, const char *key, bool readback,
-                                          const char *body)
-{
-    (void)readback;
-    (void)body;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "Authorization: Bearer %s", key);
-    h = curl_slist_append(h, buf);
-    return curl_slist_append(h, "Content-Type: application/json");
-}
-
 static bool litellm_is_done(const json_t *payload, long status, const json_t *body)
 {
     return prov_expect_match(json_object_get(payload, "expect"), status, body);
 }
 
-const struct provider_ops provider_litellm = {"litellm", litellm_plan, litellm_headers,
+const struct provider_ops provider_litellm = {"litellm", litellm_plan, prov_bearer_headers,
                                               litellm_is_done};

@@ -262,3 +262,14 @@ bool prov_expect_match(const json_t *expect, long http_status, const json_t *bod
     }
     return true;
 }
+
+struct curl_slist *prov_bearer_headers(struct curl_slist *h, const char *key, bool readback,
+                                       const char *body)
+{
+    (void)readback;
+    (void)body;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "Authorization: Bearer %s", key);
+    h = curl_slist_append(h, buf);
+    return curl_slist_append(h, "Content-Type: application/json");
+}

@@ -97,6 +97,9 @@ char *prov_error_message(long http_status, const char *body);
  * {"fields": {k: v}} (optionally {"under": "info"}) means a 2xx whose body has those values
  * (numbers by value, arrays as sets). */
 bool prov_expect_match(const json_t *expect, long http_status, const json_t *body);
+/* "Authorization: Bearer KEY" and JSON content type (OpenAI, LiteLLM). */
+struct curl_slist *prov_bearer_headers(struct curl_slist *h, const char *key, bool readback,
+                                       const char *body);
 /* Percent-encodes s for a URL query or path segment; caller frees. */
 char *prov_url_escape(const char *s);
 
