@@ -85,10 +85,10 @@ static enum status ledger_grants(struct store *s, const struct pool *p, int32_t 
     *amt = NULL;
     *n = 0;
     sqlite3_stmt *st = NULL;
-    enum status rc = store_prepare(s,
-                                   "SELECT effective_from, grant_micros FROM grant_change WHERE "
-                                   "pool_id = ? ORDER BY effective_from, id",
-                                   &st, err);
+    enum status rc = store_stmt(s,
+                                "SELECT effective_from, grant_micros FROM grant_change WHERE "
+                                "pool_id = ? ORDER BY effective_from, id",
+                                &st, err);
     if (rc != ST_OK)
         return rc;
     store_bind_text(st, 1, p->id);
@@ -106,7 +106,7 @@ static enum status ledger_grants(struct store *s, const struct pool *p, int32_t 
     }
     if (step != SQLITE_DONE)
         rc = store_error(s, step, "ledger", err);
-    sqlite3_finalize(st);
+    store_stmt_done(st);
     return rc;
 }
 

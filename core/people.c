@@ -7,6 +7,7 @@
 
 #include "core/access.h"
 #include "core/audit.h"
+#include "core/strmap.h"
 #include "core/tabular.h"
 
 enum { PC_LOGIN, PC_NAME, PC_EMAIL, PC_ROLES, PC_ACTIVE, PC__COUNT };
@@ -27,7 +28,8 @@ struct people_load {
     char *name;
     int map[PC__COUNT];
     int have_header;
-    size_t width; /* fields in the header */
+    size_t width;         /* fields in the header */
+    struct strmap logins; /* login -> first line */
     struct person_rec *recs;
     size_t n, cap;
 };
@@ -51,6 +53,7 @@ void people_load_free(struct people_load **pp)
         free(pl->recs[i].email);
     }
     free(pl->recs);
+    strmap_done(&pl->logins);
     tab_errors_done(&pl->errs);
     free(pl->name);
     free(pl);
@@ -129,12 +132,11 @@ enum status people_load_row(void *ctx, const struct src_row *row)
         tab_error(&pl->errs, row, k[PC_ACTIVE],
                   "active must be true/false, yes/no or 1/0, not '%.*s'",
                   (int)(len[PC_ACTIVE] > 20 ? 20 : len[PC_ACTIVE]), v[PC_ACTIVE]);
-    for (size_t i = 0; i < pl->n && pl->errs.count == before; i++) {
-        if (strlen(pl->recs[i].login) == len[PC_LOGIN] &&
-            memcmp(pl->recs[i].login, v[PC_LOGIN], len[PC_LOGIN]) == 0)
-            tab_error(&pl->errs, row, k[PC_LOGIN], "login '%s' already appears on line %ld",
-                      pl->recs[i].login, pl->recs[i].line);
-    }
+    long first_line;
+    if (pl->errs.count == before &&
+        !strmap_put(&pl->logins, v[PC_LOGIN], len[PC_LOGIN], row->line, &first_line))
+        tab_error(&pl->errs, row, k[PC_LOGIN], "login '%.*s' already appears on line %ld",
+                  (int)len[PC_LOGIN], v[PC_LOGIN], first_line);
     if (pl->errs.count != before)
         return ST_OK;
     if (pl->n == pl->cap) {

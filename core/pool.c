@@ -114,7 +114,7 @@ static enum status pool_load_entries(struct store *s, struct pool *arr, size_t n
     };
     for (size_t k = 0; k < 2; k++) {
         sqlite3_stmt *st = NULL;
-        enum status rc = store_prepare(s, only_id ? kinds[k].sql_one : kinds[k].sql_all, &st, err);
+        enum status rc = store_stmt(s, only_id ? kinds[k].sql_one : kinds[k].sql_all, &st, err);
         if (rc != ST_OK)
             return rc;
         if (only_id)
@@ -137,7 +137,7 @@ static enum status pool_load_entries(struct store *s, struct pool *arr, size_t n
         }
         if (step != SQLITE_ROW && step != SQLITE_DONE)
             rc = store_error(s, step, "register", err);
-        sqlite3_finalize(st);
+        store_stmt_done(st);
         if (rc != ST_OK)
             return rc;
     }
@@ -147,7 +147,7 @@ static enum status pool_load_entries(struct store *s, struct pool *arr, size_t n
 enum status pool_get(struct store *s, const char *id, struct pool *out, struct strbuf *err)
 {
     sqlite3_stmt *st = NULL;
-    enum status rc = store_prepare(s, "SELECT " POOL_COLUMNS " FROM pool WHERE id = ?", &st, err);
+    enum status rc = store_stmt(s, "SELECT " POOL_COLUMNS " FROM pool WHERE id = ?", &st, err);
     if (rc != ST_OK)
         return rc;
     store_bind_text(st, 1, id);
@@ -161,7 +161,7 @@ enum status pool_get(struct store *s, const char *id, struct pool *out, struct s
     } else {
         rc = store_error(s, step, "register", err);
     }
-    sqlite3_finalize(st);
+    store_stmt_done(st);
     if (rc == ST_OK)
         rc = pool_load_entries(s, out, 1, id, err);
     return rc;
@@ -313,7 +313,7 @@ enum status pool_consumed(struct store *s, const struct pool *p, int32_t from, i
                       : strcmp(p->unit, "credits") == 0 ? sql_credits
                                                         : sql_currency;
     sqlite3_stmt *st = NULL;
-    enum status rc = store_prepare(s, sql, &st, err);
+    enum status rc = store_stmt(s, sql, &st, err);
     if (rc != ST_OK)
         return rc;
     char a[DATE_BUF], b[DATE_BUF];
@@ -327,7 +327,7 @@ enum status pool_consumed(struct store *s, const struct pool *p, int32_t from, i
         *micros = sqlite3_column_int64(st, 0);
     else
         rc = store_error(s, step, "usage", err);
-    sqlite3_finalize(st);
+    store_stmt_done(st);
     return rc;
 }
 
@@ -337,10 +337,10 @@ enum status pool_finding_rules(struct store *s, const char *pool_id, char ***rul
     *rules = NULL;
     *n = 0;
     sqlite3_stmt *st = NULL;
-    enum status rc = store_prepare(s,
-                                   "SELECT DISTINCT rule FROM finding WHERE pool_id = ? AND "
-                                   "state <> 'resolved' ORDER BY rule",
-                                   &st, err);
+    enum status rc = store_stmt(s,
+                                "SELECT DISTINCT rule FROM finding WHERE pool_id = ? AND "
+                                "state <> 'resolved' ORDER BY rule",
+                                &st, err);
     if (rc != ST_OK)
         return rc;
     store_bind_text(st, 1, pool_id);
@@ -351,6 +351,6 @@ enum status pool_finding_rules(struct store *s, const char *pool_id, char ***rul
     }
     if (step != SQLITE_DONE)
         rc = store_error(s, step, "findings", err);
-    sqlite3_finalize(st);
+    store_stmt_done(st);
     return rc;
 }

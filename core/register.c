@@ -10,6 +10,7 @@
 #include "core/audit.h"
 #include "core/pool.h"
 #include "core/spiffe.h"
+#include "core/strmap.h"
 #include "core/tabular.h"
 
 /* TO ADD A REGISTER COLUMN: add an enum value, a row in register_cols, parse it in
@@ -89,6 +90,7 @@ struct register_load {
     struct pool *pools; /* valid rows */
     long *lines;        /* line of each pool */
     size_t n, cap;
+    struct strmap ids; /* pool id -> line, for duplicates and absent pools */
 };
 
 struct register_load *register_load_new(const char *name)
@@ -106,6 +108,7 @@ void register_load_free(struct register_load **pp)
     struct register_load *rl = *pp;
     pools_free(&rl->pools, rl->n);
     free(rl->lines);
+    strmap_done(&rl->ids);
     tab_errors_done(&rl->errs);
     free(rl->name);
     free(rl);
@@ -366,12 +369,11 @@ enum status register_load_row(void *ctx, const struct src_row *row)
     parse_entries(e, row, &f[RC_BINDINGS], "bindings", binding_kinds, true, &p.bindings,
                   &p.nbindings);
     parse_entries(e, row, &f[RC_SCOPE], "scope", scope_kinds, false, &p.scope, &p.nscope);
-    for (size_t i = 0; i < rl->n && e->count == before; i++) {
-        if (strlen(rl->pools[i].id) == f[RC_POOL_ID].len &&
-            memcmp(rl->pools[i].id, f[RC_POOL_ID].s, f[RC_POOL_ID].len) == 0)
-            tab_error(e, row, f[RC_POOL_ID].k, "duplicate pool_id '%s' (first on line %ld)",
-                      rl->pools[i].id, rl->lines[i]);
-    }
+    long first_line;
+    if (e->count == before && f[RC_POOL_ID].len &&
+        !strmap_put(&rl->ids, f[RC_POOL_ID].s, f[RC_POOL_ID].len, row->line, &first_line))
+        tab_error(e, row, f[RC_POOL_ID].k, "duplicate pool_id '%.*s' (first on line %ld)",
+                  (int)f[RC_POOL_ID].len, f[RC_POOL_ID].s, first_line);
     if (e->count != before) {
         pool_done(&p);
         return ST_OK;
@@ -409,12 +411,20 @@ static enum status step_done(struct store *s, sqlite3_stmt *st, struct strbuf *e
     return rc;
 }
 
+static enum status step_done_cached(struct store *s, sqlite3_stmt *st, struct strbuf *err)
+{
+    int step = sqlite3_step(st);
+    enum status rc = step == SQLITE_DONE ? ST_OK : store_error(s, step, "register", err);
+    store_stmt_done(st);
+    return rc;
+}
+
 /* Inserts or updates one pool row and replaces its bindings and scope. */
 static enum status register_upsert_pool(struct store *s, const struct pool *p, const char *now,
                                         struct strbuf *err)
 {
     sqlite3_stmt *st = NULL;
-    enum status rc = store_prepare(
+    enum status rc = store_stmt(
         s,
         "INSERT INTO pool(id, name, provider, account, owner, custodian, environment, "
         "grant_micros, unit, period, rollover, rollover_cap_pct, rollover_max_periods, starts_on, "
@@ -455,33 +465,33 @@ static enum status register_upsert_pool(struct store *s, const struct pool *p, c
     char d3[DATE_BUF];
     store_bind_text(st, 21,
                     p->last_review == POOL_NO_DATE ? NULL : date_format(p->last_review, d3));
-    rc = step_done(s, st, err);
+    rc = step_done_cached(s, st, err);
     static const char *const clear[] = {"DELETE FROM binding WHERE pool_id = ?",
                                         "DELETE FROM scope_entry WHERE pool_id = ?"};
     for (size_t i = 0; rc == ST_OK && i < 2; i++) {
-        rc = store_prepare(s, clear[i], &st, err);
+        rc = store_stmt(s, clear[i], &st, err);
         if (rc == ST_OK) {
             store_bind_text(st, 1, p->id);
-            rc = step_done(s, st, err);
+            rc = step_done_cached(s, st, err);
         }
     }
     for (size_t i = 0; rc == ST_OK && i < p->nbindings; i++) {
-        rc = store_prepare(s, "INSERT INTO binding(pool_id, kind, value) VALUES (?,?,?)", &st, err);
+        rc = store_stmt(s, "INSERT INTO binding(pool_id, kind, value) VALUES (?,?,?)", &st, err);
         if (rc == ST_OK) {
             store_bind_text(st, 1, p->id);
             store_bind_text(st, 2, p->bindings[i].kind);
             store_bind_text(st, 3, p->bindings[i].value);
-            rc = step_done(s, st, err);
+            rc = step_done_cached(s, st, err);
         }
     }
     for (size_t i = 0; rc == ST_OK && i < p->nscope; i++) {
-        rc = store_prepare(s, "INSERT INTO scope_entry(pool_id, kind, pattern) VALUES (?,?,?)", &st,
-                           err);
+        rc = store_stmt(s, "INSERT INTO scope_entry(pool_id, kind, pattern) VALUES (?,?,?)", &st,
+                        err);
         if (rc == ST_OK) {
             store_bind_text(st, 1, p->id);
             store_bind_text(st, 2, p->scope[i].kind);
             store_bind_text(st, 3, p->scope[i].value);
-            rc = step_done(s, st, err);
+            rc = step_done_cached(s, st, err);
         }
     }
     return rc;
@@ -517,7 +527,7 @@ static enum status register_check_people(struct store *s, const struct pool *p,
             continue;
         }
         sqlite3_stmt *st = NULL;
-        enum status rc = store_prepare(s, "SELECT active FROM person WHERE login = ?", &st, err);
+        enum status rc = store_stmt(s, "SELECT active FROM person WHERE login = ?", &st, err);
         if (rc != ST_OK)
             return rc;
         store_bind_text(st, 1, who[i].login);
@@ -530,7 +540,7 @@ static enum status register_check_people(struct store *s, const struct pool *p,
         } else if (step != SQLITE_ROW) {
             rc = store_error(s, step, "people", err);
         }
-        sqlite3_finalize(st);
+        store_stmt_done(st);
         if (rc != ST_OK)
             return rc;
     }
@@ -547,10 +557,10 @@ static enum status register_check_shared_bindings(struct store *s, const struct 
         if (strcmp(b->kind, "api_key") != 0 && strcmp(b->kind, "workload") != 0)
             continue;
         sqlite3_stmt *st = NULL;
-        enum status rc = store_prepare(s,
-                                       "SELECT group_concat(pool_id, ', ') FROM binding WHERE "
-                                       "kind = ? AND value = ? AND pool_id <> ?",
-                                       &st, err);
+        enum status rc = store_stmt(s,
+                                    "SELECT group_concat(pool_id, ', ') FROM binding WHERE "
+                                    "kind = ? AND value = ? AND pool_id <> ?",
+                                    &st, err);
         if (rc != ST_OK)
             return rc;
         store_bind_text(st, 1, b->kind);
@@ -561,7 +571,7 @@ static enum status register_check_shared_bindings(struct store *s, const struct 
                         store_col_text(st, 0));
             sum->warnings++;
         }
-        sqlite3_finalize(st);
+        store_stmt_done(st);
     }
     return ST_OK;
 }
@@ -580,9 +590,7 @@ static enum status register_absent(struct register_load *rl, struct store *s, co
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = store_col_text(st, 0);
-        bool listed = false;
-        for (size_t i = 0; i < rl->n && !listed; i++)
-            listed = strcmp(rl->pools[i].id, id) == 0;
+        bool listed = strmap_get(&rl->ids, id, strlen(id), NULL);
         if (listed || strcmp(store_col_text(st, 1), "retired") == 0)
             continue;
         absent = xreallocarray(absent, nabsent + 1, sizeof *absent);

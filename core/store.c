@@ -53,6 +53,36 @@ enum status store_exec(struct store *s, const char *sql, struct strbuf *err)
     return ST_OK;
 }
 
+enum status store_stmt(struct store *s, const char *sql, sqlite3_stmt **stmt, struct strbuf *err)
+{
+    for (int i = 0; i < s->ncache; i++) {
+        if (s->cache[i].sql == sql) {
+            sqlite3_reset(s->cache[i].stmt);
+            sqlite3_clear_bindings(s->cache[i].stmt);
+            *stmt = s->cache[i].stmt;
+            return ST_OK;
+        }
+    }
+    if (s->ncache == STORE_STMT_CACHE) {
+        /* The hot statements are a fixed set of literals; running out is a programming error. */
+        fprintf(stderr, "credence: statement cache full (raise STORE_STMT_CACHE)\n");
+        abort();
+    }
+    enum status st = store_prepare(s, sql, stmt, err);
+    if (st == ST_OK) {
+        s->cache[s->ncache].sql = sql;
+        s->cache[s->ncache].stmt = *stmt;
+        s->ncache++;
+    }
+    return st;
+}
+
+void store_stmt_done(sqlite3_stmt *stmt)
+{
+    if (stmt)
+        sqlite3_reset(stmt);
+}
+
 void store_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
     if (s)
@@ -261,6 +291,8 @@ void store_free(struct store **pp)
     if (!pp || !*pp)
         return;
     struct store *s = *pp;
+    for (int i = 0; i < s->ncache; i++)
+        sqlite3_finalize(s->cache[i].stmt);
     if (s->db) {
         store_rollback(s);
         sqlite3_close_v2(s->db);

@@ -19,10 +19,17 @@ enum store_open_mode {
     STORE_CREATE,   /* create the file and its parent directories (mode 0700) when missing */
 };
 
+#define STORE_STMT_CACHE 64
+
 struct store {
     sqlite3 *db;       /* the connection; owned */
     char *path;        /* owned */
     int migrated_from; /* user_version found at open (0 for a new database) */
+    struct {
+        const char *sql;       /* the caller's static SQL text (compared by address) */
+        sqlite3_stmt *stmt;    /* prepared once, reset between uses */
+    } cache[STORE_STMT_CACHE]; /* hot statements (store_stmt) */
+    int ncache;
 };
 
 /* Opens path, applies pragmas, and creates or migrates the schema. A database whose
@@ -44,6 +51,13 @@ enum status store_error(struct store *s, int rc, const char *what, struct strbuf
 /* Prepares sql; on failure returns ST_INTERNAL with the SQLite message. Caller finalizes. */
 enum status store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
                           struct strbuf *err);
+/* Like store_prepare for hot paths: sql must be a string with static storage (a literal); the
+ * statement is prepared once per connection and handed out reset with cleared bindings. The
+ * caller must NOT finalize it: it calls store_stmt_done when finished, and must not use the
+ * same statement twice at once (no nesting of the same query). */
+enum status store_stmt(struct store *s, const char *sql, sqlite3_stmt **stmt, struct strbuf *err);
+/* Resets a statement from store_stmt (NULL is ignored). */
+void store_stmt_done(sqlite3_stmt *stmt);
 /* Runs SQL with no results (may hold several statements). */
 enum status store_exec(struct store *s, const char *sql, struct strbuf *err);
 
