@@ -46,6 +46,18 @@ static const struct command commands[] = {
      "the current one, the burn rate over 7 and 28 days, the forecast exhaustion date and\n"
      "utilisation.\n"
      "  --json    one JSON document (fields in README.md)\n"},
+    {"findings", cmd_findings, "[--json] [--rule ID] [--severity LEVEL] [--all]",
+     "re-evaluate the rules and list findings",
+     "Evaluates every rule (threshold, exhaustion, burn-spike, dormant, scope-drift,\n"
+     "pooled-identities, unbound-identity, review-overdue, carry-over, pilot-expired,\n"
+     "pilot-production-like, orphaned, unregistered-usage, renewal-due) as of today (--now),\n"
+     "stores the result (new findings open, cleared ones resolve) and lists the open,\n"
+     "acknowledged and snoozed ones, most severe first.\n"
+     "  --rule ID         only this rule\n"
+     "  --severity LEVEL  only critical, high, medium or low\n"
+     "  --all             include resolved findings\n"
+     "  --json            {\"findings\":[{\"id\",\"pool_id\",\"rule\",\"severity\",\"state\",\n"
+     "                    \"explanation\",\"refs\",\"subject\",...}]}\n"},
     {"push", cmd_push, "[--dry-run] [--once]", "send due outbox actions to provider admin APIs",
      "Claims due outbox actions and sends them to the OpenAI, Anthropic and LiteLLM admin APIs\n"
      "or the signed webhook configured in [provider NAME], then reads the provider state back.\n"

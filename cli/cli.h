@@ -74,6 +74,7 @@ int cmd_import_people(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import_register(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_pools(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_pool_show(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_findings(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_push(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_evidence_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_evidence_verify(struct cli_ctx *ctx, int argc, char **argv);

@@ -173,9 +173,13 @@ static void print_pool_detail(const struct pool *p, const struct ledger_row *row
                p->rollover_max_periods == 1 ? "" : "s");
     printf("\n%-12s%s to %s\n", "dates", date_format(p->starts_on, d1),
            p->expires_on == POOL_NO_DATE ? "(no expiry)" : date_format(p->expires_on, d2));
-    printf("%-12severy %d days, threshold %g%%, last review %s\n", "review",
-           p->review_interval_days, p->review_threshold_pct,
-           p->last_review == POOL_NO_DATE ? "never" : date_format(p->last_review, d1));
+    char thr[48];
+    if (p->review_threshold_pct < 0)
+        snprintf(thr, sizeof thr, "from [rules] threshold_pct");
+    else
+        snprintf(thr, sizeof thr, "%g%%", p->review_threshold_pct);
+    printf("%-12severy %d days, threshold %s, last review %s\n", "review", p->review_interval_days,
+           thr, p->last_review == POOL_NO_DATE ? "never" : date_format(p->last_review, d1));
     printf("%-12s", "contract");
     cli_put_cell(stdout, *p->contract_ref ? p->contract_ref : "(none)", -1);
     putchar('\n');

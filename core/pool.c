@@ -15,6 +15,7 @@ void pool_init(struct pool *p)
     p->rollover_max_periods = -1;
     p->expires_on = POOL_NO_DATE;
     p->last_review = POOL_NO_DATE;
+    p->review_threshold_pct = -1;
 }
 
 static void entries_free(struct pool_entry *e, size_t n)
@@ -91,7 +92,8 @@ static void pool_from_row(sqlite3_stmt *st, struct pool *p)
     p->starts_on = col_date(st, 13);
     p->expires_on = col_date(st, 14);
     p->review_interval_days = sqlite3_column_int(st, 15);
-    p->review_threshold_pct = sqlite3_column_double(st, 16);
+    p->review_threshold_pct =
+        sqlite3_column_type(st, 16) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 16);
     p->contract_ref = xstrdup(store_col_text(st, 17));
     p->status = xstrdup(store_col_text(st, 18));
     p->last_review = col_date(st, 19);
@@ -253,7 +255,9 @@ json_t *pool_register_json(const struct pool *p)
     json_object_set_new(o, "starts_on", date_json(p->starts_on));
     json_object_set_new(o, "expires_on", date_json(p->expires_on));
     json_object_set_new(o, "review_interval_days", json_integer(p->review_interval_days));
-    json_object_set_new(o, "review_threshold_pct", json_sprintf("%g", p->review_threshold_pct));
+    json_object_set_new(o, "review_threshold_pct",
+                        p->review_threshold_pct < 0 ? json_null()
+                                                    : json_sprintf("%g", p->review_threshold_pct));
     json_object_set_new(o, "contract_ref", json_string(p->contract_ref));
     json_object_set_new(o, "status", json_string(p->status));
     json_object_set_new(o, "last_review", date_json(p->last_review));
@@ -351,6 +355,46 @@ enum status pool_finding_rules(struct store *s, const char *pool_id, char ***rul
     }
     if (step != SQLITE_DONE)
         rc = store_error(s, step, "findings", err);
+    store_stmt_done(st);
+    return rc;
+}
+
+enum status pool_daily(struct store *s, const struct pool *p, int32_t from, int32_t to,
+                       int64_t *out, struct strbuf *err)
+{
+    static const char *const sql_currency =
+        "SELECT day, sum(cost_micros) FROM usage_rollup WHERE pool_id = ?1 AND day >= ?2 AND "
+        "day < ?3 AND category = 'usage' AND currency = ?4 GROUP BY day";
+    static const char *const sql_tokens =
+        "SELECT day, sum(tokens) * 1000000 FROM usage_rollup WHERE pool_id = ?1 AND day >= ?2 "
+        "AND day < ?3 AND category = 'usage' GROUP BY day";
+    static const char *const sql_credits =
+        "SELECT day, sum(credits_micros) FROM usage_rollup WHERE pool_id = ?1 AND day >= ?2 AND "
+        "day < ?3 AND category = 'usage' AND credits_unit <> '' GROUP BY day";
+    const char *sql = strcmp(p->unit, "tokens") == 0    ? sql_tokens
+                      : strcmp(p->unit, "credits") == 0 ? sql_credits
+                                                        : sql_currency;
+    for (int32_t d = from; d < to; d++)
+        out[d - from] = 0;
+    sqlite3_stmt *st = NULL;
+    enum status rc = store_stmt(s, sql, &st, err);
+    if (rc != ST_OK)
+        return rc;
+    char a[DATE_BUF], b[DATE_BUF];
+    store_bind_text(st, 1, p->id);
+    store_bind_text(st, 2, date_format(from, a));
+    store_bind_text(st, 3, date_format(to, b));
+    if (sql == sql_currency)
+        store_bind_text(st, 4, p->unit);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int32_t d;
+        const char *t = store_col_text(st, 0);
+        if (date_parse(t, strlen(t), &d) && d >= from && d < to)
+            out[d - from] = sqlite3_column_int64(st, 1);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_error(s, step, "usage", err);
     store_stmt_done(st);
     return rc;
 }

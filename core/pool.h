@@ -31,7 +31,7 @@ struct pool {
     int32_t starts_on;                    /* day number */
     int32_t expires_on;                   /* day number; POOL_NO_DATE when none */
     int review_interval_days;
-    double review_threshold_pct;
+    double review_threshold_pct; /* < 0: not set ([rules] threshold_pct) */
     char *contract_ref;          /* owned; may be "" */
     char *status;                /* active, reduced, revoked, retired */
     int32_t last_review;         /* POOL_NO_DATE when never reviewed */
@@ -69,6 +69,11 @@ int pool_period_months(const struct pool *p);
  * currency, tokens, or credits (DESIGN.md section 2). */
 enum status pool_consumed(struct store *s, const struct pool *p, int32_t from, int32_t to,
                           int64_t *micros, struct strbuf *err);
+
+/* Daily consumption of p in its own unit for days [from, to): out[i] is day from + i (out has
+ * to - from entries, zeroed first). One query. */
+enum status pool_daily(struct store *s, const struct pool *p, int32_t from, int32_t to,
+                       int64_t *out, struct strbuf *err);
 
 /* Rule ids of the pool's findings that are not resolved, sorted. *rules is a new array of *n
  * new strings; caller frees each and the array. */

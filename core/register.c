@@ -78,8 +78,7 @@ static const char *const binding_kinds[] = {"api_key",    "workload", "project",
                                             "subaccount", "tag",      0};
 static const char *const scope_kinds[] = {"model", "tool", "service", "compute", 0};
 
-#define REGISTER_DEFAULT_REVIEW_DAYS   90
-#define REGISTER_DEFAULT_THRESHOLD_PCT 80.0
+#define REGISTER_DEFAULT_REVIEW_DAYS 90
 
 struct register_load {
     struct tab_errors errs;
@@ -364,8 +363,8 @@ enum status register_load_row(void *ctx, const struct src_row *row)
         tab_error(e, row, f[RC_EXPIRES_ON].k, "expires_on is before starts_on");
     parse_count(e, row, &f[RC_REVIEW_INTERVAL_DAYS], "review_interval_days",
                 REGISTER_DEFAULT_REVIEW_DAYS, 1, &p.review_interval_days);
-    parse_pct(e, row, &f[RC_REVIEW_THRESHOLD_PCT], "review_threshold_pct",
-              REGISTER_DEFAULT_THRESHOLD_PCT, &p.review_threshold_pct);
+    parse_pct(e, row, &f[RC_REVIEW_THRESHOLD_PCT], "review_threshold_pct", -1,
+              &p.review_threshold_pct); /* empty: [rules] threshold_pct, then the default */
     parse_entries(e, row, &f[RC_BINDINGS], "bindings", binding_kinds, true, &p.bindings,
                   &p.nbindings);
     parse_entries(e, row, &f[RC_SCOPE], "scope", scope_kinds, false, &p.scope, &p.nscope);
@@ -458,7 +457,8 @@ static enum status register_upsert_pool(struct store *s, const struct pool *p, c
     store_bind_text(st, 14, date_format(p->starts_on, d1));
     store_bind_text(st, 15, p->expires_on == POOL_NO_DATE ? NULL : date_format(p->expires_on, d2));
     sqlite3_bind_int(st, 16, p->review_interval_days);
-    sqlite3_bind_double(st, 17, p->review_threshold_pct);
+    if (p->review_threshold_pct >= 0)
+        sqlite3_bind_double(st, 17, p->review_threshold_pct);
     store_bind_text(st, 18, p->contract_ref);
     store_bind_text(st, 19, p->status);
     store_bind_text(st, 20, now);

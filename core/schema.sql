@@ -40,7 +40,7 @@ CREATE TABLE pool (
     starts_on            TEXT NOT NULL,
     expires_on           TEXT,
     review_interval_days INTEGER NOT NULL CHECK (review_interval_days > 0),
-    review_threshold_pct REAL NOT NULL CHECK (review_threshold_pct BETWEEN 0 AND 100),
+    review_threshold_pct REAL CHECK (review_threshold_pct BETWEEN 0 AND 100), -- NULL: [rules]
     contract_ref         TEXT NOT NULL DEFAULT '',
     status               TEXT NOT NULL DEFAULT 'active'
                          CHECK (status IN ('active', 'reduced', 'revoked', 'retired')),
