@@ -58,6 +58,47 @@ static const struct command commands[] = {
      "  --all             include resolved findings\n"
      "  --json            {\"findings\":[{\"id\",\"pool_id\",\"rule\",\"severity\",\"state\",\n"
      "                    \"explanation\",\"refs\",\"subject\",...}]}\n"},
+    {"queue", cmd_queue, "[--role owner|custodian|auditor] [--json]", "the caller's review queue",
+     "owner: open campaign items assigned to you and your pools with high or critical findings;\n"
+     "custodian: open findings on pools in your custody; auditor: decisions, newest first.\n"
+     "Ordered by risk (severity, then utilisation), each with a recommendation and its reason.\n"
+     "Overdue campaign items are escalated (flagged and audited) on the way.\n"},
+    {"campaign start", cmd_campaign_start, "NAME --due DATE [--scope production|all]",
+     "start a review campaign",
+     "Creates one review item per active pool in scope, assigned to its business owner; an\n"
+     "inactive or missing owner falls back to the custodian, then to an admin. Needs the admin\n"
+     "role.\n"},
+    {"campaign status", cmd_campaign_status, "[NAME] [--json]", "progress of a campaign",
+     "Totals, decisions by action, overdue items and progress per reviewer, for NAME or the\n"
+     "newest campaign.\n"
+     "  --json  "
+     "{\"name\",\"due\",\"total\",\"decided\",\"overdue\",\"by_action\",\"by_reviewer\"}\n"},
+    {"decide", cmd_decide,
+     "POOL approve|reduce|revoke|acknowledge|escalate|snooze --reason TEXT [...]",
+     "record a decision on a pool",
+     "  --reason TEXT          why (at least 10 characters; required)\n"
+     "  --grant AMOUNT         reduce: the new, lower grant\n"
+     "  --remove-scope E,...   reduce: scope entries to remove (kind:value)\n"
+     "  --effective now|next-period   reduce: when the new grant applies (default next-period)\n"
+     "  --until DATE           snooze: until when\n"
+     "  --finding ID           triage one finding (default: the pool's active findings)\n"
+     "  --preview              show the provider actions it would queue; change nothing\n"
+     "  --json                 print the result as JSON\n"
+     "Owners approve, reduce and revoke their pools; custodians acknowledge, escalate and snooze\n"
+     "findings on pools in their custody, and may reduce or revoke while a critical finding is\n"
+     "open (an emergency action the owner is asked to confirm); auditors decide nothing. An owner\n"
+     "who is also the custodian cannot approve alone ([sod] owner_not_custodian, default true).\n"
+     "The decision, its provider actions and its audit event are written together; a person\n"
+     "with a registered signing key signs the event. Refusals exit 77.\n"},
+    {"outbox", cmd_outbox, "[--json]", "provider actions and their state",
+     "Lists every outbox action: pending, in_flight, sent, verified, failed, dead or manual,\n"
+     "with attempts, the last HTTP status and error.\n"
+     "  --json  {\"actions\":[{\"id\",\"decision_id\",\"pool_id\",\"provider\",\"op\",\"state\",\n"
+     "          \"attempts\",\"last_status\",\"last_error\",...}]}\n"},
+    {"keygen", cmd_keygen, "", "create the caller's signing key",
+     "Writes an Ed25519 private key to $XDG_CONFIG_HOME/credence/signing.key (mode 0600; a key\n"
+     "file readable by others is refused when used) and registers its public key on the\n"
+     "caller, with an audit event. Later decisions by the caller are signed.\n"},
     {"push", cmd_push, "[--dry-run] [--once]", "send due outbox actions to provider admin APIs",
      "Claims due outbox actions and sends them to the OpenAI, Anthropic and LiteLLM admin APIs\n"
      "or the signed webhook configured in [provider NAME], then reads the provider state back.\n"

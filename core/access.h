@@ -59,6 +59,8 @@ void identity_done(struct identity *id);
     _(IMPORT_REGISTER, "import register", ROLE_BIT(ROLE_ADMIN))                                    \
     _(VIEW_REGISTER, "view pools", ROLES_ANY)                                                      \
     _(FINDINGS, "findings", ROLES_ANY)                                                             \
+    _(DECIDE, "decide", ROLE_BIT(ROLE_OWNER) | ROLE_BIT(ROLE_CUSTODIAN) | ROLE_BIT(ROLE_ADMIN))    \
+    _(CAMPAIGN_START, "campaign start", ROLE_BIT(ROLE_ADMIN))                                      \
     _(AUDIT_VERIFY, "audit verify", ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_ADMIN))                 \
     _(PUSH, "push", ROLE_BIT(ROLE_CUSTODIAN) | ROLE_BIT(ROLE_ADMIN))                               \
     _(EVIDENCE_EXPORT, "evidence export", ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_ADMIN))

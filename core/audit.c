@@ -1,7 +1,6 @@
 /* Audit log append and verification. */
 #include "core/audit.h"
 
-#include <openssl/evp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/date.h"
+#include "core/chain.h"
 #include "core/hash.h"
 
 char *audit_canonical_json(const json_t *v)
@@ -56,14 +56,19 @@ static char *audit_body(int64_t seq, const char *at, const char *actor, const ch
 
 static void audit_chain_hash(const char *prev, const char *body, char *out)
 {
-    struct sha256_ctx *c = sha256_new();
-    sha256_add(c, prev, strlen(prev));
-    sha256_add(c, body, strlen(body));
-    sha256_finish(c, out);
+    chain_hash(prev, body, out);
 }
 
 enum status audit_append(struct store *s, const char *actor, const char *event, const char *subject,
                          json_t *data, int64_t *seq_out, char *hash_out, struct strbuf *err)
+{
+    return audit_append_signed(s, actor, event, subject, data, NULL, seq_out, hash_out, err);
+}
+
+enum status audit_append_signed(struct store *s, const char *actor, const char *event,
+                                const char *subject, json_t *data,
+                                const struct audit_signer *signer, int64_t *seq_out, char *hash_out,
+                                struct strbuf *err)
 {
     sqlite3_stmt *st = NULL;
     char prev[65] = AUDIT_GENESIS_HASH;
@@ -92,10 +97,16 @@ enum status audit_append(struct store *s, const char *actor, const char *event, 
     json_decref(empty);
     char hash[65];
     audit_chain_hash(prev, body, hash);
+    char sig[129] = "", pub[65] = "";
+    if (signer && !signer->sign(signer->ctx, hash, sig, pub)) {
+        free(body);
+        sb_setf(err, "could not sign the audit event with the signing key");
+        return ST_CONFIG;
+    }
 
     rc = store_prepare(s,
                        "INSERT INTO audit_event(seq, at, actor, os_user, event, subject, body, "
-                       "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
+                       "prev_hash, hash, signature, signer) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        &st, err);
     if (rc == ST_OK) {
         sqlite3_bind_int64(st, 1, seq);
@@ -107,6 +118,8 @@ enum status audit_append(struct store *s, const char *actor, const char *event, 
         store_bind_text(st, 7, body);
         store_bind_text(st, 8, prev);
         store_bind_text(st, 9, hash);
+        store_bind_text(st, 10, signer ? sig : NULL);
+        store_bind_text(st, 11, signer ? pub : NULL);
         step = sqlite3_step(st);
         if (step != SQLITE_DONE)
             rc = store_error(s, step, "audit", err);
@@ -120,60 +133,6 @@ enum status audit_append(struct store *s, const char *actor, const char *event, 
             memcpy(hash_out, hash, 65);
     }
     return rc;
-}
-
-static int hex_decode(const char *hex, unsigned char *out, size_t n)
-{
-    if (strlen(hex) != 2 * n)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned v = 0;
-        for (int k = 0; k < 2; k++) {
-            char c = hex[2 * i + (size_t)k];
-            v <<= 4;
-            if (c >= '0' && c <= '9')
-                v |= (unsigned)(c - '0');
-            else if (c >= 'a' && c <= 'f')
-                v |= (unsigned)(c - 'a' + 10);
-            else
-                return 0;
-        }
-        out[i] = (unsigned char)v;
-    }
-    return 1;
-}
-
-/* Ed25519 signature (hex) by public key (hex) over the event hash text. */
-static int audit_signature_valid(const char *pub_hex, const char *hash, const char *sig_hex)
-{
-    unsigned char pub[32], sig[64];
-    if (!hex_decode(pub_hex, pub, sizeof pub) || !hex_decode(sig_hex, sig, sizeof sig))
-        return 0;
-    EVP_PKEY *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, sizeof pub);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int ok = key && md && EVP_DigestVerifyInit(md, NULL, NULL, NULL, key) == 1 &&
-             EVP_DigestVerify(md, sig, sizeof sig, (const unsigned char *)hash, strlen(hash)) == 1;
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_free(key);
-    return ok;
-}
-
-/* Checks that the columns of a row say what its body says. Returns a static reason or NULL. */
-static const char *audit_row_mismatch(sqlite3_stmt *st, json_t *body)
-{
-    static const struct {
-        const char *key;
-        int col;
-    } fields[] = {{"at", 1}, {"actor", 2}, {"os_user", 3}, {"event", 4}, {"subject", 5}};
-    json_t *seq = json_object_get(body, "seq");
-    if (!json_is_integer(seq) || json_integer_value(seq) != sqlite3_column_int64(st, 0))
-        return "the seq column differs from the signed body";
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        const char *v = json_string_value(json_object_get(body, fields[i].key));
-        if (!v || strcmp(v, store_col_text(st, fields[i].col)) != 0)
-            return "a column differs from the event body (edited)";
-    }
-    return NULL;
 }
 
 enum status audit_verify(struct store *s, struct audit_verify_result *res, struct strbuf *err)
@@ -190,56 +149,56 @@ enum status audit_verify(struct store *s, struct audit_verify_result *res, struc
         return rc;
     char prev[65] = AUDIT_GENESIS_HASH;
     int64_t expect = 1;
+    json_t *keys = json_object(); /* login -> public key registered so far in the chain */
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(st, 0);
-        const char *body = store_col_text(st, 6);
-        const char *why = NULL;
-        char hash[65];
-        json_error_t jerr;
-        json_t *doc = json_loads(body, JSON_REJECT_DUPLICATES, &jerr);
-        if (seq != expect)
-            why = seq > expect ? "events are missing before it (deleted)" : "sequence out of order";
-        else if (strcmp(prev, store_col_text(st, 7)) != 0)
-            why = "its prev_hash does not match the previous event (deleted or reordered)";
-        else if (!doc)
-            why = "its body is not valid JSON (edited)";
-        else if ((why = audit_row_mismatch(st, doc)) != NULL)
-            ;
-        else {
-            char *canon = audit_canonical_json(doc);
-            if (strcmp(canon, body) != 0)
-                why = "its body is not canonical JSON (edited)";
-            free(canon);
-            if (!why) {
-                audit_chain_hash(prev, body, hash);
-                if (strcmp(hash, store_col_text(st, 8)) != 0)
-                    why = "its hash does not match its body (edited)";
-            }
+        const char *cols[11];
+        for (int c = 1; c < 11; c++)
+            cols[c] = sqlite3_column_type(st, c) == SQLITE_NULL ? NULL : store_col_text(st, c);
+        struct chain_event e = {.seq = sqlite3_column_int64(st, 0),
+                                .at = cols[1],
+                                .actor = cols[2],
+                                .os_user = cols[3],
+                                .event = cols[4],
+                                .subject = cols[5],
+                                .body = cols[6],
+                                .prev_hash = cols[7],
+                                .hash = cols[8],
+                                .signature = cols[9],
+                                .signer = cols[10]};
+        enum chain_sig sig = CHAIN_UNSIGNED;
+        const char *why = chain_check(&e, prev, expect, &sig);
+        if (!why && sig == CHAIN_SIGNED) {
+            const char *registered = json_string_value(json_object_get(keys, e.actor));
+            if (!registered || strcmp(registered, e.signer) != 0)
+                why = "it is signed with a key not registered to its actor";
         }
-        json_decref(doc);
         if (why) {
-            res->bad_seq = seq;
-            sb_setf(err, "audit chain broken at seq %lld: %s", (long long)seq, why);
+            res->bad_seq = e.seq;
+            sb_setf(err, "audit chain broken at seq %lld: %s", (long long)e.seq, why);
             sqlite3_finalize(st);
+            json_decref(keys);
             return ST_TAMPERED;
         }
-        if (sqlite3_column_type(st, 9) == SQLITE_NULL) {
-            res->unsigned_n++;
-        } else if (!audit_signature_valid(store_col_text(st, 10), hash, store_col_text(st, 9))) {
-            res->bad_seq = seq;
-            sb_setf(err, "audit chain broken at seq %lld: its signature does not verify",
-                    (long long)seq);
-            sqlite3_finalize(st);
-            return ST_TAMPERED;
-        } else {
+        if (strcmp(e.event, "person.key_registered") == 0) {
+            json_error_t jerr;
+            json_t *body = json_loads(e.body, 0, &jerr);
+            const char *key =
+                json_string_value(json_object_get(json_object_get(body, "data"), "public_key"));
+            if (key)
+                json_object_set_new(keys, e.subject, json_string(key));
+            json_decref(body);
+        }
+        if (sig == CHAIN_SIGNED)
             res->signed_ok++;
-        }
-        memcpy(prev, hash, sizeof prev);
+        else
+            res->unsigned_n++;
+        snprintf(prev, sizeof prev, "%s", e.hash);
         res->events++;
-        expect = seq + 1;
+        expect = e.seq + 1;
     }
     sqlite3_finalize(st);
+    json_decref(keys);
     if (step != SQLITE_DONE)
         return store_error(s, step, "audit", err);
     memcpy(res->head_hash, prev, sizeof prev);

@@ -5,6 +5,7 @@
 #define CREDENCE_CORE_AUDIT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/status.h"
@@ -19,6 +20,19 @@
  * its hash. */
 enum status audit_append(struct store *s, const char *actor, const char *event, const char *subject,
                          json_t *data, int64_t *seq_out, char *hash_out, struct strbuf *err);
+
+/* Signs an event hash: fills sig_hex (129 bytes) and pub_hex (65 bytes); returns false when it
+ * cannot (the event is then refused). */
+struct audit_signer {
+    bool (*sign)(void *ctx, const char *hash_hex, char *sig_hex, char *pub_hex);
+    void *ctx;
+};
+
+/* audit_append with an Ed25519 signature over the event hash when signer is non-NULL. */
+enum status audit_append_signed(struct store *s, const char *actor, const char *event,
+                                const char *subject, json_t *data,
+                                const struct audit_signer *signer, int64_t *seq_out, char *hash_out,
+                                struct strbuf *err);
 
 /* Canonical JSON text of v (sorted keys, compact, UTF-8 kept); caller frees. */
 char *audit_canonical_json(const json_t *v);

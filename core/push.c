@@ -852,3 +852,53 @@ enum status push_enqueue(struct store *s, int64_t decision_id, const char *pool_
     }
     return st;
 }
+
+enum status push_list(struct store *s, json_t **out, struct strbuf *err)
+{
+    *out = NULL;
+    sqlite3_stmt *q = NULL;
+    enum status st = store_prepare(s,
+                                   "SELECT id, decision_id, pool_id, provider, op, target, state, "
+                                   "attempts, last_status, last_error, due_at, next_attempt_at, "
+                                   "json_extract(payload, '$.summary'), "
+                                   "json_extract(payload, '$.why') FROM outbox ORDER BY id DESC",
+                                   &q, err);
+    if (st != ST_OK)
+        return st;
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        json_t *o =
+            json_pack("{sI sI ss ss ss ss ss si}", "id", (json_int_t)sqlite3_column_int64(q, 0),
+                      "decision_id", (json_int_t)sqlite3_column_int64(q, 1), "pool_id",
+                      store_col_text(q, 2), "provider", store_col_text(q, 3), "op",
+                      store_col_text(q, 4), "target", store_col_text(q, 5), "state",
+                      store_col_text(q, 6), "attempts", sqlite3_column_int(q, 7));
+        json_object_set_new(o, "last_status",
+                            sqlite3_column_type(q, 8) == SQLITE_NULL
+                                ? json_null()
+                                : json_integer(sqlite3_column_int(q, 8)));
+        static const struct {
+            const char *key;
+            int col;
+        } texts[] = {{"last_error", 9},
+                     {"due_at", 10},
+                     {"next_attempt_at", 11},
+                     {"summary", 12},
+                     {"why", 13}};
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+            json_object_set_new(o, texts[i].key,
+                                sqlite3_column_type(q, texts[i].col) == SQLITE_NULL
+                                    ? json_null()
+                                    : json_string(store_col_text(q, texts[i].col)));
+        json_array_append_new(arr, o);
+    }
+    if (rc != SQLITE_DONE)
+        st = store_error(s, rc, "outbox", err);
+    sqlite3_finalize(q);
+    if (st == ST_OK)
+        *out = arr;
+    else
+        json_decref(arr);
+    return st;
+}

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/config.h"
 #include "core/report.h"
 #include "core/status.h"
@@ -40,6 +42,11 @@ struct push_summary {
  * doing everything else) when a due action's provider is not configured or its key is unsafe. */
 enum status push_run(struct store *s, const struct config *cfg, const struct push_opts *opts,
                      const struct reporter *rep, struct push_summary *sum, struct strbuf *err);
+
+/* Every outbox action, newest first, as a JSON array of {"id","decision_id","pool_id",
+ * "provider","op","target","state","attempts","last_status","last_error","due_at",
+ * "next_attempt_at","summary","why"}. New reference in *out. */
+enum status push_list(struct store *s, json_t **out, struct strbuf *err);
 
 /* Inserts the outbox rows of a decision's provider plan (provider_plan) inside the caller's
  * transaction: state pending (manual for steps no API can enforce), an idempotency key derived

@@ -170,7 +170,7 @@ CREATE TABLE review_item (
     id           INTEGER PRIMARY KEY,
     campaign_id  INTEGER REFERENCES campaign(id) ON DELETE CASCADE,
     pool_id      TEXT NOT NULL REFERENCES pool(id) ON DELETE CASCADE,
-    kind         TEXT NOT NULL DEFAULT 'review' CHECK (kind IN ('review', 'confirm')),
+    kind         TEXT NOT NULL DEFAULT 'review' CHECK (kind IN ('review', 'confirm', 'escalation')),
     reviewer     TEXT NOT NULL,
     assigned_why TEXT NOT NULL DEFAULT 'owner',  -- owner, custodian fallback, admin fallback
     state        TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'decided')),
