@@ -4,17 +4,16 @@
 # headless Chromium with no console errors and the expected tables.
 source "$(dirname "$0")/lib.sh"
 setup_org
-# A campaign with one decided item; built with SQL until this test drives the review commands.
-sql "INSERT INTO campaign(name, scope, starts_on, due_on, created_by, created_at, audit_seq)
-     VALUES ('2026-Q4', 'production', '2026-11-01', '2026-12-15', 'avery', '2026-11-01T00:00:00Z', 1);
-     INSERT INTO review_item(campaign_id, pool_id, reviewer, created_at) VALUES
-       (1, 'support-bot-prod', 'priya', '2026-11-01T00:00:00Z'),
-       (1, 'sales-copilot-prod', 'marcus', '2026-11-01T00:00:00Z');
-     INSERT INTO decision(pool_id, item_id, actor, role, action, reason, snapshot, decided_at)
-       VALUES ('support-bot-prod', 1, 'priya', 'owner', 'reduce',
-               '=HYPERLINK(\"http://x\") usage far below grant',
-               '{\"recommendation\":{\"action\":\"approve\"}}', '2026-11-10T00:00:00Z');
-     UPDATE review_item SET state = 'decided', decision_id = 1 WHERE id = 1;"
+python3 "$FIX/gen_usage.py" sql | sqlite3 "$CREDENCE_DB"
+c --as dana findings >/dev/null
+c --as avery campaign start 2026-Q4 --due 2026-12-15
+expect_rc 0 "campaign start"
+c --as priya keygen
+c --as priya decide support-bot-prod reduce --grant 9000 --reason '=HYPERLINK("http://x") usage far below grant'
+expect_rc 0 "a signed reduce (against the recommendation to approve)"
+c --as marcus decide sales-copilot-prod approve --reason "busy month, grant still right"
+expect_rc 0 "an approve"
+items=$(sql "SELECT count(*) FROM review_item WHERE campaign_id = 1")
 
 c --as priya evidence export --campaign 2026-Q4 --out "$T/pack"
 expect_rc 77 "owners cannot export evidence"
@@ -22,7 +21,7 @@ c --as grace evidence export --campaign nope --out "$T/pack"
 expect_rc 65 "unknown campaign"
 c --as grace evidence export --campaign 2026-Q4 --out "$T/pack"
 expect_rc 0 "export"
-expect_out "9 files \+ manifest.json; 2 items, 1 decisions" "export summary"
+expect_out "9 files \+ manifest.json; $items items, 2 decisions" "export summary"
 for f in manifest.json items.csv decisions.csv findings.csv outbox.csv register.csv \
     usage-by-pool.csv audit-events.jsonl frameworks.csv report.html; do
     checks=$((checks + 1))
@@ -39,18 +38,23 @@ python3 - "$T/pack" <<'PY' || fail "pack contents"
 import csv, json, sys
 d = sys.argv[1]
 rows = list(csv.DictReader(open(d + "/decisions.csv", newline="")))
-assert rows[0]["contrary_to_recommendation"] == "1" and rows[0]["recommended"] == "approve"
+r = [x for x in rows if x["pool_id"] == "support-bot-prod"][0]
+assert r["contrary_to_recommendation"] == "1" and r["recommended"] == "approve", r
+assert r["signed"] == "1"
 m = json.load(open(d + "/manifest.json"))
 assert m["campaign"] == "2026-Q4" and m["exporter"] == "grace" and len(m["files"]) == 9
 events = [json.loads(l) for l in open(d + "/audit-events.jsonl")]
-assert events[0]["seq"] == 1 and events[-1]["seq"] == m["chain_head"]["seq"]
+assert events[0]["event"] == "campaign.started" and events[-1]["seq"] == m["chain_head"]["seq"]
+assert any(e["signature"] for e in events)
+outbox = list(csv.DictReader(open(d + "/outbox.csv", newline="")))
+assert outbox and "sk-" not in open(d + "/outbox.csv").read()
 fw = list(csv.DictReader(open(d + "/frameworks.csv", newline="")))
 assert any(r["subject"] == "scope-drift" and r["owasp_nhi_top10_2025"] == "NHI5" for r in fw)
 PY
 
 c evidence verify "$T/pack"
 expect_rc 0 "verify"
-expect_out "9 files match the manifest; [0-9]+ audit events, chain intact" "verify summary"
+expect_out "9 files match the manifest; [0-9]+ audit events, chain intact, 1 signatures valid" "verify summary"
 
 # one changed byte in each file is named
 for f in items.csv decisions.csv findings.csv outbox.csv register.csv usage-by-pool.csv \
