@@ -72,6 +72,7 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import_people(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import_register(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_import_usage(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_pools(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_pool_show(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_findings(struct cli_ctx *ctx, int argc, char **argv);

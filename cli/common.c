@@ -164,8 +164,13 @@ int cli_parse(struct cli_ctx *ctx, const struct cli_opt *opts, int argc, char **
 
 int cli_fail(struct cli_ctx *ctx, enum status st)
 {
+    /* error details may quote imported text: never let control characters through */
     const char *msg = ctx->err.len ? sb_str(&ctx->err) : status_message(st);
-    fprintf(stderr, "%s: %s\n", ctx->prog, msg);
+    struct strbuf clean;
+    sb_init(&clean);
+    text_sanitize(&clean, msg, strlen(msg));
+    fprintf(stderr, "%s: %s\n", ctx->prog, sb_str(&clean));
+    sb_done(&clean);
     return status_exit_code(st);
 }
 

@@ -57,6 +57,7 @@ void identity_done(struct identity *id);
 #define PERM_TABLE(_)                                                                              \
     _(IMPORT_PEOPLE, "import people", ROLE_BIT(ROLE_ADMIN))                                        \
     _(IMPORT_REGISTER, "import register", ROLE_BIT(ROLE_ADMIN))                                    \
+    _(IMPORT_USAGE, "import usage", ROLE_BIT(ROLE_ADMIN))                                          \
     _(VIEW_REGISTER, "view pools", ROLES_ANY)                                                      \
     _(FINDINGS, "findings", ROLES_ANY)                                                             \
     _(DECIDE, "decide", ROLE_BIT(ROLE_OWNER) | ROLE_BIT(ROLE_CUSTODIAN) | ROLE_BIT(ROLE_ADMIN))    \

@@ -20,6 +20,7 @@
 #include "core/strbuf.h"
 #include "core/text.h"
 #include "core/usage.h"
+#include "core/usage_import.h"
 #include "core/xalloc.h"
 
 #define CREDENCE_VERSION "0.1.0"

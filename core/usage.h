@@ -41,4 +41,60 @@ static inline void src_row_locate(const struct src_row *row, size_t k, long *lin
     }
 }
 
+/* TO ADD A CHARGE CATEGORY: a row here and in usage_rollup's CHECK (schema.sql). Only "usage"
+ * is consumption; credits, purchases, adjustments and taxes are kept apart. */
+#define USAGE_CATEGORIES(_)                                                                        \
+    _(USAGE, "usage", "Usage")                                                                     \
+    _(CREDIT, "credit", "Credit")                                                                  \
+    _(PURCHASE, "purchase", "Purchase")                                                            \
+    _(ADJUSTMENT, "adjustment", "Adjustment")                                                      \
+    _(TAX, "tax", "Tax")
+
+enum usage_category {
+#define UC_ENUM_(e, name, focus) UC_##e,
+    USAGE_CATEGORIES(UC_ENUM_)
+#undef UC_ENUM_
+        UC__COUNT
+};
+
+#define USAGE_MAX_TAGS 32
+
+/* One normalized usage row as an importer produces it. Strings are borrowed for the duration of
+ * the emit call; empty strings (never NULL) mean "not given". */
+struct usage_record {
+    const char *provider; /* openai, anthropic, litellm, focus */
+    const char *account;  /* project / workspace / team / sub-account / billing account */
+    const char *api_key;
+    const char *workload; /* SPIFFE ID or workload name from tags or metadata */
+    const char *model;
+    const char *service;
+    const char *tag_keys[USAGE_MAX_TAGS], *tag_values[USAGE_MAX_TAGS]; /* for tag bindings */
+    int ntags;
+    int32_t day; /* the charge day */
+    enum usage_category category;
+    int64_t quantity_micros;
+    const char *quantity_unit;
+    int64_t tokens;      /* input + output tokens */
+    int64_t cost_micros; /* in currency */
+    const char *currency;
+    int64_t credits_micros; /* virtual currency amount */
+    const char *credits_unit;
+    int64_t requests;
+    const char *scope_key; /* what a later import of the same scope supersedes */
+    long line;             /* where it came from, for messages */
+};
+
+/* Where importers write. emit may fail (then the import stops); reject records a bad row and
+ * returns ST_OK to go on (--skip-bad-rows) or the status that stops the import. */
+struct usage_sink {
+    enum status (*emit)(void *ctx, const struct usage_record *r, struct strbuf *err);
+    enum status (*reject)(void *ctx, const struct src_row *row, long line, long col,
+                          const char *message, struct strbuf *err);
+    void *ctx;
+};
+
+/* Category names: "usage" (storage) and "Usage" (FOCUS ChargeCategory). */
+const char *usage_category_name(enum usage_category c);
+bool usage_category_from_focus(const char *s, size_t len, enum usage_category *out);
+
 #endif

@@ -1,0 +1,410 @@
+/* Usage categories and the database sink of usage imports. */
+#include "core/usage.h"
+#include "core/usage_import.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/strmap.h"
+
+static const struct {
+    const char *name, *focus;
+} category_rows[UC__COUNT] = {
+#define UC_ROW_(e, name, focus) [UC_##e] = {name, focus},
+    USAGE_CATEGORIES(UC_ROW_)
+#undef UC_ROW_
+};
+
+const char *usage_category_name(enum usage_category c)
+{
+    return (unsigned)c < UC__COUNT ? category_rows[c].name : "usage";
+}
+
+bool usage_category_from_focus(const char *s, size_t len, enum usage_category *out)
+{
+    for (int c = 0; c < UC__COUNT; c++)
+        if (strlen(category_rows[c].focus) == len && strncmp(category_rows[c].focus, s, len) == 0) {
+            *out = (enum usage_category)c;
+            return true;
+        }
+    return false;
+}
+
+/* Binding kinds in the order that makes one more specific than the next. */
+static const char *const binding_order[] = {"api_key", "workload",  "tag",
+                                            "project", "workspace", "subaccount"};
+
+#define RK_FIELDS                                                                                  \
+    12 /* pool, provider, account, key, workload, model, service, day, category,                   \
+          currency, credits unit, quantity unit */
+
+struct rollup {
+    char *f[RK_FIELDS]; /* owned; pool may be "" for none */
+    char *scope;        /* owned */
+    int64_t quantity, tokens, cost, credits, requests;
+};
+
+struct usage_import {
+    struct store *s;
+    struct usage_import_opts opts;
+    struct strmap bindings; /* "kind\\x1fvalue" -> index into pool_ids */
+    char **pool_ids;
+    size_t npool_ids;
+    struct strmap keys; /* rollup key -> index into rollups */
+    struct rollup *rollups;
+    size_t nrollups, caprollups;
+    struct strmap scopes; /* scope keys touched by this import */
+    struct usage_import_summary sum;
+    FILE *rejects;
+    bool in_txn;
+};
+
+static enum status load_bindings(struct usage_import *ui, struct strbuf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum status rc = store_prepare(ui->s,
+                                   "SELECT b.kind, b.value, b.pool_id FROM binding b JOIN pool p "
+                                   "ON p.id = b.pool_id WHERE p.status <> 'retired' ORDER BY "
+                                   "b.pool_id",
+                                   &st, err);
+    if (rc != ST_OK)
+        return rc;
+    struct strbuf k;
+    sb_init(&k);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        sb_reset(&k);
+        sb_addf(&k, "%s\x1f%s", store_col_text(st, 0), store_col_text(st, 1));
+        ui->pool_ids = xreallocarray(ui->pool_ids, ui->npool_ids + 1, sizeof *ui->pool_ids);
+        ui->pool_ids[ui->npool_ids] = xstrdup(store_col_text(st, 2));
+        if (strmap_put(&ui->bindings, k.buf, k.len, (long)ui->npool_ids, NULL))
+            ui->npool_ids++;
+        else
+            free(ui->pool_ids[ui->npool_ids]); /* bound twice: the first pool (by id) wins */
+    }
+    sb_done(&k);
+    sqlite3_finalize(st);
+    return ST_OK;
+}
+
+enum status usage_import_seen(struct store *s, const char *sha256, bool *seen, char *when,
+                              size_t cap, struct strbuf *err)
+{
+    sqlite3_stmt *st = NULL;
+    *seen = false;
+    enum status rc = store_prepare(s,
+                                   "SELECT started_at FROM import WHERE kind = 'usage' AND "
+                                   "sha256 = ? ORDER BY id LIMIT 1",
+                                   &st, err);
+    if (rc != ST_OK)
+        return rc;
+    store_bind_text(st, 1, sha256);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *seen = true;
+        snprintf(when, cap, "%s", store_col_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return ST_OK;
+}
+
+static const char *attribute(struct usage_import *ui, const struct usage_record *r)
+{
+    struct strbuf k;
+    sb_init(&k);
+    const char *found = NULL;
+    for (size_t b = 0; b < sizeof binding_order / sizeof binding_order[0] && !found; b++) {
+        const char *kind = binding_order[b];
+        long idx;
+        if (strcmp(kind, "tag") == 0) {
+            for (int t = 0; t < r->ntags && !found; t++) {
+                sb_reset(&k);
+                sb_addf(&k, "tag\x1f%s=%s", r->tag_keys[t], r->tag_values[t]);
+                if (strmap_get(&ui->bindings, k.buf, k.len, &idx))
+                    found = ui->pool_ids[idx];
+            }
+            continue;
+        }
+        const char *value = strcmp(kind, "api_key") == 0    ? r->api_key
+                            : strcmp(kind, "workload") == 0 ? r->workload
+                                                            : r->account;
+        if (!value || !*value)
+            continue;
+        sb_reset(&k);
+        sb_addf(&k, "%s\x1f%s", kind, value);
+        if (strmap_get(&ui->bindings, k.buf, k.len, &idx))
+            found = ui->pool_ids[idx];
+        /* a workload named in a tag binding (tag:workload=spiffe://...) binds the same way */
+        if (!found && strcmp(kind, "workload") == 0) {
+            sb_reset(&k);
+            sb_addf(&k, "tag\x1fworkload=%s", value);
+            if (strmap_get(&ui->bindings, k.buf, k.len, &idx))
+                found = ui->pool_ids[idx];
+        }
+    }
+    sb_done(&k);
+    return found;
+}
+
+static enum status sink_emit(void *ctx, const struct usage_record *r, struct strbuf *err)
+{
+    (void)err;
+    struct usage_import *ui = ctx;
+    ui->sum.rows_read++;
+    ui->sum.rows_imported++;
+    ui->sum.cost_micros += r->cost_micros;
+    const char *pool = attribute(ui, r);
+    if (!pool)
+        ui->sum.unattributed++;
+    char day[DATE_BUF];
+    date_format(r->day, day);
+    const char *f[RK_FIELDS] = {pool ? pool : "",
+                                r->provider,
+                                r->account,
+                                r->api_key,
+                                r->workload,
+                                r->model,
+                                r->service,
+                                day,
+                                usage_category_name(r->category),
+                                r->currency,
+                                r->credits_unit,
+                                r->quantity_unit};
+    struct strbuf k;
+    sb_init(&k);
+    for (int i = 0; i < RK_FIELDS; i++)
+        sb_addf(&k, "%s\x1f", f[i] ? f[i] : "");
+    sb_adds(&k, r->scope_key ? r->scope_key : "");
+    long idx;
+    if (!strmap_get(&ui->keys, k.buf, k.len, &idx)) {
+        if (ui->nrollups == ui->caprollups) {
+            ui->caprollups = ui->caprollups ? ui->caprollups * 2 : 256;
+            ui->rollups = xreallocarray(ui->rollups, ui->caprollups, sizeof *ui->rollups);
+        }
+        struct rollup *ru = &ui->rollups[ui->nrollups];
+        memset(ru, 0, sizeof *ru);
+        for (int i = 0; i < RK_FIELDS; i++)
+            ru->f[i] = xstrdup(f[i] ? f[i] : "");
+        ru->scope = xstrdup(r->scope_key ? r->scope_key : "");
+        idx = (long)ui->nrollups++;
+        strmap_put(&ui->keys, k.buf, k.len, idx, NULL);
+        if (r->scope_key && *r->scope_key)
+            strmap_put(&ui->scopes, r->scope_key, strlen(r->scope_key), 1, NULL);
+    }
+    sb_done(&k);
+    struct rollup *ru = &ui->rollups[idx];
+    ru->quantity += r->quantity_micros;
+    ru->tokens += r->tokens;
+    ru->cost += r->cost_micros;
+    ru->credits += r->credits_micros;
+    ru->requests += r->requests;
+    return ST_OK;
+}
+
+static void csv_cell(FILE *f, const char *s, size_t len, bool first)
+{
+    if (!first)
+        fputc(',', f);
+    fputc('"', f);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            fputc('"', f);
+        fputc(s[i], f);
+    }
+    fputc('"', f);
+}
+
+static enum status sink_reject(void *ctx, const struct src_row *row, long line, long col,
+                               const char *message, struct strbuf *err)
+{
+    struct usage_import *ui = ctx;
+    ui->sum.rows_read++;
+    ui->sum.rows_rejected++;
+    if (!ui->opts.skip_bad_rows) {
+        sb_setf(err, "%s:%ld:%ld: %s", ui->opts.file_name, line, col, message);
+        return ST_BAD_DATA;
+    }
+    if (!ui->rejects) {
+        ui->rejects = fopen(ui->opts.rejects_path, "w");
+        if (!ui->rejects) {
+            sb_setf(err, "%s: cannot write the rejects file", ui->opts.rejects_path);
+            return ST_IO;
+        }
+        fputs("line,column,reason,record\r\n", ui->rejects);
+    }
+    fprintf(ui->rejects, "%ld,%ld,", line, col);
+    csv_cell(ui->rejects, message, strlen(message), true);
+    struct strbuf rec;
+    sb_init(&rec);
+    for (size_t i = 0; row && i < row->n; i++) {
+        if (i)
+            sb_addc(&rec, ',');
+        sb_add(&rec, row->field[i], row->len[i]);
+    }
+    csv_cell(ui->rejects, sb_str(&rec), rec.len, false);
+    sb_done(&rec);
+    fputs("\r\n", ui->rejects);
+    return ST_OK;
+}
+
+enum status usage_import_begin(struct store *s, const struct usage_import_opts *opts,
+                               struct usage_import **out, struct strbuf *err)
+{
+    struct usage_import *ui = xcalloc(1, sizeof *ui);
+    ui->s = s;
+    ui->opts = *opts;
+    strmap_init(&ui->bindings);
+    strmap_init(&ui->keys);
+    strmap_init(&ui->scopes);
+    enum status rc = store_begin(s, err);
+    ui->in_txn = rc == ST_OK;
+    if (rc == ST_OK)
+        rc = load_bindings(ui, err);
+    if (rc != ST_OK) {
+        usage_import_free(&ui);
+        return rc;
+    }
+    *out = ui;
+    return ST_OK;
+}
+
+struct usage_sink usage_import_sink(struct usage_import *ui)
+{
+    return (struct usage_sink){sink_emit, sink_reject, ui};
+}
+
+static enum status exec1(struct store *s, const char *sql, const char *a, int64_t b,
+                         struct strbuf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum status rc = store_prepare(s, sql, &st, err);
+    if (rc != ST_OK)
+        return rc;
+    store_bind_text(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_error(s, sqlite3_errcode(s->db), "usage", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum status usage_import_finish(struct usage_import *ui, struct usage_import_summary *sum,
+                                struct strbuf *err)
+{
+    struct store *s = ui->s;
+    char now[TIMESTAMP_BUF];
+    date_format_timestamp(clock_now(), now);
+    sqlite3_stmt *st = NULL;
+    enum status rc = store_prepare(s,
+                                   "INSERT INTO import(kind, format, file_name, sha256, actor, "
+                                   "started_at, finished_at, rows_read, rows_imported, "
+                                   "rows_rejected, cost_micros) VALUES ('usage', ?, ?, ?, ?, ?, "
+                                   "?, ?, ?, ?, ?)",
+                                   &st, err);
+    if (rc == ST_OK) {
+        store_bind_text(st, 1, ui->opts.format);
+        store_bind_text(st, 2, ui->opts.file_name);
+        store_bind_text(st, 3, ui->opts.sha256);
+        store_bind_text(st, 4, ui->opts.actor);
+        store_bind_text(st, 5, now);
+        store_bind_text(st, 6, now);
+        sqlite3_bind_int64(st, 7, ui->sum.rows_read);
+        sqlite3_bind_int64(st, 8, ui->sum.rows_imported);
+        sqlite3_bind_int64(st, 9, ui->sum.rows_rejected);
+        sqlite3_bind_int64(st, 10, ui->sum.cost_micros);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = store_error(s, sqlite3_errcode(s->db), "import", err);
+        sqlite3_finalize(st);
+    }
+    int64_t import_id = sqlite3_last_insert_rowid(s->db);
+    /* A later import of the same scope replaces the earlier one instead of adding to it. */
+    for (size_t i = 0; rc == ST_OK && i < ui->scopes.cap; i++) {
+        const char *scope = ui->scopes.keys[i];
+        if (!scope)
+            continue;
+        rc = exec1(s, "DELETE FROM usage_rollup WHERE scope_key = ?1 AND import_id <> ?2", scope,
+                   import_id, err);
+        ui->sum.superseded += sqlite3_changes(s->db);
+        if (rc == ST_OK)
+            rc = exec1(s, "INSERT INTO import_scope(import_id, scope_key) VALUES (?2, ?1)", scope,
+                       import_id, err);
+    }
+    if (rc == ST_OK)
+        rc = store_exec(s,
+                        "UPDATE import SET status = 'superseded' WHERE kind = 'usage' AND status = "
+                        "'done' AND id IN (SELECT import_id FROM import_scope) AND NOT EXISTS "
+                        "(SELECT 1 FROM usage_rollup u WHERE u.import_id = import.id)",
+                        err);
+    if (rc == ST_OK)
+        rc = store_prepare(s,
+                           "INSERT INTO usage_rollup(import_id, scope_key, pool_id, provider, "
+                           "account, api_key, workload, model, service, day, category, currency, "
+                           "credits_unit, quantity_unit, quantity_micros, tokens, cost_micros, "
+                           "credits_micros, requests) VALUES (?1, ?2, nullif(?3, ''), ?4, ?5, ?6, "
+                           "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                           &st, err);
+    for (size_t i = 0; rc == ST_OK && i < ui->nrollups; i++) {
+        struct rollup *ru = &ui->rollups[i];
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, import_id);
+        store_bind_text(st, 2, ru->scope);
+        for (int f = 0; f < RK_FIELDS; f++)
+            store_bind_text(st, 3 + f, ru->f[f]);
+        sqlite3_bind_int64(st, 15, ru->quantity);
+        sqlite3_bind_int64(st, 16, ru->tokens);
+        sqlite3_bind_int64(st, 17, ru->cost);
+        sqlite3_bind_int64(st, 18, ru->credits);
+        sqlite3_bind_int64(st, 19, ru->requests);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = store_error(s, sqlite3_errcode(s->db), "usage", err);
+        ui->sum.rollups++;
+    }
+    if (st)
+        sqlite3_finalize(st);
+    if (rc == ST_OK) {
+        char cost[AMOUNT_BUF];
+        json_t *data = json_pack(
+            "{ss ss ss sI sI sI sI sI ss sI}", "file", ui->opts.file_name, "sha256",
+            ui->opts.sha256, "format", ui->opts.format, "rows_read", (json_int_t)ui->sum.rows_read,
+            "rows_imported", (json_int_t)ui->sum.rows_imported, "rows_rejected",
+            (json_int_t)ui->sum.rows_rejected, "rollups", (json_int_t)ui->sum.rollups,
+            "unattributed_rows", (json_int_t)ui->sum.unattributed, "cost_column_sum",
+            amount_format(ui->sum.cost_micros, 6, false, cost), "superseded_rollups",
+            (json_int_t)ui->sum.superseded);
+        rc = audit_append(s, ui->opts.actor, "import.usage", ui->opts.file_name, data, NULL, NULL,
+                          err);
+        json_decref(data);
+    }
+    if (rc == ST_OK) {
+        rc = store_commit(s, err);
+        ui->in_txn = false;
+    }
+    *sum = ui->sum;
+    return rc;
+}
+
+void usage_import_free(struct usage_import **pp)
+{
+    if (!pp || !*pp)
+        return;
+    struct usage_import *ui = *pp;
+    if (ui->in_txn)
+        store_rollback(ui->s);
+    if (ui->rejects)
+        fclose(ui->rejects);
+    for (size_t i = 0; i < ui->npool_ids; i++)
+        free(ui->pool_ids[i]);
+    free(ui->pool_ids);
+    for (size_t i = 0; i < ui->nrollups; i++) {
+        for (int f = 0; f < RK_FIELDS; f++)
+            free(ui->rollups[i].f[f]);
+        free(ui->rollups[i].scope);
+    }
+    free(ui->rollups);
+    strmap_done(&ui->bindings);
+    strmap_done(&ui->keys);
+    strmap_done(&ui->scopes);
+    free(ui);
+    *pp = NULL;
+}

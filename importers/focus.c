@@ -1,0 +1,324 @@
+/* FOCUS 1.0-1.2 CSV exports into normalized usage records. Columns by name (exact, then
+ * case-insensitive), any order. Lenient rules for the defects of real files (documented in
+ * README): the literal "null" is empty; M/D/YY dates are read as US dates; "$1,234.50 " amounts
+ * lose the symbol, separators and spaces. Anything else unreadable is a located error. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "importers/csv_reader.h"
+#include "importers/importers.h"
+
+/* TO ADD A COLUMN: an enum value and a row (names the spec and providers use; required). */
+enum {
+    FC_CHARGE_PERIOD_START,
+    FC_BILLING_PERIOD_START,
+    FC_CHARGE_CATEGORY,
+    FC_EFFECTIVE_COST,
+    FC_BILLED_COST,
+    FC_BILLING_CURRENCY,
+    FC_CONSUMED_QUANTITY,
+    FC_CONSUMED_UNIT,
+    FC_PRICING_CURRENCY,
+    FC_PRICING_CURRENCY_EFFECTIVE_COST,
+    FC_BILLING_ACCOUNT_ID,
+    FC_SUB_ACCOUNT_ID,
+    FC_PROVIDER_NAME,
+    FC_SERVICE_NAME,
+    FC_TAGS,
+    FC_X_MODEL,
+    FC_X_API_KEY,
+    FC__COUNT
+};
+
+static const struct {
+    const char *names[5];
+    bool required;
+} focus_cols[FC__COUNT] = {
+    [FC_CHARGE_PERIOD_START] = {{"ChargePeriodStart"}, true},
+    [FC_BILLING_PERIOD_START] = {{"BillingPeriodStart"}, false},
+    [FC_CHARGE_CATEGORY] = {{"ChargeCategory"}, true},
+    [FC_EFFECTIVE_COST] = {{"EffectiveCost"}, false},
+    [FC_BILLED_COST] = {{"BilledCost"}, false},
+    [FC_BILLING_CURRENCY] = {{"BillingCurrency"}, false},
+    [FC_CONSUMED_QUANTITY] = {{"ConsumedQuantity"}, false},
+    [FC_CONSUMED_UNIT] = {{"ConsumedUnit"}, false},
+    [FC_PRICING_CURRENCY] = {{"PricingCurrency"}, false},
+    [FC_PRICING_CURRENCY_EFFECTIVE_COST] = {{"PricingCurrencyEffectiveCost"}, false},
+    [FC_BILLING_ACCOUNT_ID] = {{"BillingAccountId"}, false},
+    [FC_SUB_ACCOUNT_ID] = {{"SubAccountId"}, false},
+    [FC_PROVIDER_NAME] = {{"ServiceProviderName", "ProviderName"}, false},
+    [FC_SERVICE_NAME] = {{"ServiceName"}, false},
+    [FC_TAGS] = {{"Tags"}, false},
+    [FC_X_MODEL] = {{"x_Model", "x_ModelId", "x_ModelName", "x_model", "x_model_id"}, false},
+    [FC_X_API_KEY] = {{"x_ApiKeyId", "x_ApiKey", "x_api_key", "x_api_key_id"}, false},
+};
+
+/* Tag keys that name the workload identity. */
+static const char *const workload_tags[] = {"spiffe_id", "workload", "x_workload", "spiffe"};
+
+struct focus_ctx {
+    const char *path;
+    const struct usage_sink *sink;
+    struct strbuf *err;
+    int map[FC__COUNT];
+    bool header_done;
+};
+
+static bool is_null(const char *s, size_t len)
+{
+    return len == 0 || (len == 4 && (memcmp(s, "null", 4) == 0 || memcmp(s, "NULL", 4) == 0));
+}
+
+/* The trimmed value of column c, NULL-spelling folded to empty. */
+static void value(const struct focus_ctx *c, const struct src_row *row, int col, const char **s,
+                  size_t *len)
+{
+    int k = c->map[col];
+    if (k < 0 || (size_t)k >= row->n) {
+        *s = "";
+        *len = 0;
+        return;
+    }
+    *s = row->field[k];
+    *len = row->len[k];
+    text_trim(s, len);
+    if (is_null(*s, *len)) {
+        *s = "";
+        *len = 0;
+    }
+}
+
+/* ISO timestamps/dates, or leniently M/D/YY and M/D/YYYY. */
+static bool parse_day(const char *s, size_t len, int32_t *day)
+{
+    int64_t t;
+    if (date_parse_timestamp(s, len, &t)) {
+        *day = (int32_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
+        return true;
+    }
+    int m = 0, d = 0, y = 0, part = 0, digits = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && s[i] >= '0' && s[i] <= '9') {
+            int *v = part == 0 ? &m : part == 1 ? &d : &y;
+            *v = *v * 10 + (s[i] - '0');
+            if (++digits > 4)
+                return false;
+        } else if ((i == len || s[i] == '/') && digits > 0 && part < 3) {
+            part++;
+            digits = 0;
+            if (i == len)
+                break;
+        } else {
+            return false;
+        }
+    }
+    if (part != 3)
+        return false;
+    if (y < 100)
+        y += 2000;
+    char iso[DATE_BUF + 8];
+    snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+    return date_parse(iso, strlen(iso), day);
+}
+
+/* A decimal, leniently without "$", thousands separators and spaces. */
+static bool parse_money(const char *s, size_t len, int64_t *out)
+{
+    char buf[64];
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch == '$' || ch == ',' || ch == ' ')
+            continue;
+        if (n + 1 >= sizeof buf)
+            return false;
+        buf[n++] = ch;
+    }
+    buf[n] = '\0';
+    return n > 0 && amount_parse(buf, n, out) == AMOUNT_OK;
+}
+
+/* Rejects the row at column col: "<what> '<value>' <problem>". */
+static enum status focus_reject(struct focus_ctx *c, const struct src_row *row, int col,
+                                const char *what, const char *s, size_t len, const char *problem)
+{
+    long line, colno;
+    int k = c->map[col];
+    src_row_locate(row, k < 0 ? row->n : (size_t)k, &line, &colno);
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s '%.*s' %s", what, (int)(len > 60 ? 60 : len), s, problem);
+    return c->sink->reject(c->sink->ctx, row, line, colno, msg, c->err);
+}
+
+static enum status focus_header(struct focus_ctx *c, const struct src_row *row)
+{
+    c->header_done = true;
+    for (int col = 0; col < FC__COUNT; col++) {
+        c->map[col] = -1;
+        for (int pass = 0; pass < 2 && c->map[col] < 0; pass++) /* exact, then any case */
+            for (size_t n = 0; n < 5 && focus_cols[col].names[n] && c->map[col] < 0; n++)
+                for (size_t k = 0; k < row->n; k++) {
+                    const char *h = row->field[k];
+                    size_t hl = row->len[k];
+                    text_trim(&h, &hl);
+                    const char *want = focus_cols[col].names[n];
+                    if (pass == 0 ? (strlen(want) == hl && memcmp(want, h, hl) == 0)
+                                  : text_ieq(want, h, hl)) {
+                        c->map[col] = (int)k;
+                        break;
+                    }
+                }
+        if (focus_cols[col].required && c->map[col] < 0) {
+            sb_setf(c->err, "%s:%ld:1: not a FOCUS file: the header has no %s column", c->path,
+                    row->line, focus_cols[col].names[0]);
+            return ST_BAD_DATA;
+        }
+    }
+    if (c->map[FC_EFFECTIVE_COST] < 0 && c->map[FC_BILLED_COST] < 0) {
+        sb_setf(c->err, "%s:%ld:1: not a FOCUS file: no EffectiveCost or BilledCost column",
+                c->path, row->line);
+        return ST_BAD_DATA;
+    }
+    return ST_OK;
+}
+
+static bool iso_currency(const char *s, size_t len)
+{
+    if (len != 3)
+        return false;
+    for (size_t i = 0; i < 3; i++)
+        if (s[i] < 'A' || s[i] > 'Z')
+            return false;
+    return true;
+}
+
+static enum status focus_row(void *ctx, const struct src_row *row)
+{
+    struct focus_ctx *c = ctx;
+    if (!c->header_done)
+        return focus_header(c, row);
+    const char *s;
+    size_t len;
+    struct usage_record r;
+    memset(&r, 0, sizeof r);
+    r.line = row->line;
+    /* charge day */
+    value(c, row, FC_CHARGE_PERIOD_START, &s, &len);
+    if (!parse_day(s, len, &r.day))
+        return focus_reject(c, row, FC_CHARGE_PERIOD_START, "ChargePeriodStart", s, len,
+                            "is not a date or ISO timestamp");
+    int32_t period = r.day;
+    value(c, row, FC_BILLING_PERIOD_START, &s, &len);
+    if (len && !parse_day(s, len, &period))
+        return focus_reject(c, row, FC_BILLING_PERIOD_START, "BillingPeriodStart", s, len,
+                            "is not a date or ISO timestamp");
+    if (!len) { /* no billing period: the charge's calendar month */
+        int y, m, d;
+        date_to_ymd(r.day, &y, &m, &d);
+        period = date_from_ymd(y, m, 1);
+    }
+    value(c, row, FC_CHARGE_CATEGORY, &s, &len);
+    if (!usage_category_from_focus(s, len, &r.category))
+        return focus_reject(c, row, FC_CHARGE_CATEGORY, "ChargeCategory", s, len,
+                            "is not Usage, Credit, Purchase, Adjustment or Tax");
+    int cost_col = FC_EFFECTIVE_COST;
+    value(c, row, FC_EFFECTIVE_COST, &s, &len);
+    if (!len) {
+        cost_col = FC_BILLED_COST;
+        value(c, row, FC_BILLED_COST, &s, &len);
+    }
+    if (len && !parse_money(s, len, &r.cost_micros))
+        return focus_reject(c, row, cost_col, "cost", s, len, "is not a decimal amount");
+    value(c, row, FC_CONSUMED_QUANTITY, &s, &len);
+    if (len && !parse_money(s, len, &r.quantity_micros))
+        return focus_reject(c, row, FC_CONSUMED_QUANTITY, "ConsumedQuantity", s, len,
+                            "is not a decimal number");
+    /* strings borrowed from the row; copied into NUL-terminated buffers */
+    char cur[16], unit[64], pcur[64], acct[256], key[256], model[256], service[256], prov[128],
+        billing[256], scope[640];
+    const struct {
+        int col;
+        char *buf;
+        size_t cap;
+    } copies[] = {
+        {FC_BILLING_CURRENCY, cur, sizeof cur},   {FC_CONSUMED_UNIT, unit, sizeof unit},
+        {FC_PRICING_CURRENCY, pcur, sizeof pcur}, {FC_X_API_KEY, key, sizeof key},
+        {FC_X_MODEL, model, sizeof model},        {FC_SERVICE_NAME, service, sizeof service},
+        {FC_PROVIDER_NAME, prov, sizeof prov},    {FC_BILLING_ACCOUNT_ID, billing, sizeof billing},
+        {FC_SUB_ACCOUNT_ID, acct, sizeof acct}};
+    for (size_t i = 0; i < sizeof copies / sizeof copies[0]; i++) {
+        value(c, row, copies[i].col, &s, &len);
+        if (len >= copies[i].cap)
+            return focus_reject(c, row, copies[i].col, "value", s, len, "is too long");
+        memcpy(copies[i].buf, s, len);
+        copies[i].buf[len] = '\0';
+    }
+    r.currency = cur;
+    r.quantity_unit = unit;
+    r.api_key = key;
+    r.model = model;
+    r.service = service;
+    r.provider = "focus";
+    r.account = *acct ? acct : billing;
+    /* tokens: a consumed unit that counts tokens ("Tokens", "1K tokens") */
+    if (strstr(unit, "oken")) {
+        r.tokens = r.quantity_micros / AMOUNT_SCALE;
+        if (strncmp(unit, "1K", 2) == 0 || strncmp(unit, "1k", 2) == 0)
+            r.tokens *= 1000;
+    }
+    /* virtual currency: a PricingCurrency that is not an ISO 4217 code */
+    if (*pcur && !iso_currency(pcur, strlen(pcur))) {
+        value(c, row, FC_PRICING_CURRENCY_EFFECTIVE_COST, &s, &len);
+        if (len && !parse_money(s, len, &r.credits_micros))
+            return focus_reject(c, row, FC_PRICING_CURRENCY_EFFECTIVE_COST,
+                                "PricingCurrencyEffectiveCost", s, len, "is not a decimal amount");
+        r.credits_unit = pcur;
+    } else {
+        r.credits_unit = "";
+    }
+    /* Tags: a JSON object; the workload identity comes from a spiffe_id/workload tag. */
+    json_t *tags = NULL;
+    char workload[512] = "";
+    value(c, row, FC_TAGS, &s, &len);
+    if (len) {
+        json_error_t jerr;
+        tags = json_loadb(s, len, 0, &jerr);
+        if (!json_is_object(tags)) {
+            json_decref(tags);
+            return focus_reject(c, row, FC_TAGS, "Tags", s, len, "is not a JSON object");
+        }
+        const char *k;
+        json_t *v;
+        json_object_foreach(tags, k, v)
+        {
+            if (!json_is_string(v) || r.ntags == USAGE_MAX_TAGS)
+                continue;
+            r.tag_keys[r.ntags] = k;
+            r.tag_values[r.ntags++] = json_string_value(v);
+            for (size_t w = 0; w < sizeof workload_tags / sizeof workload_tags[0]; w++)
+                if (strcmp(k, workload_tags[w]) == 0)
+                    snprintf(workload, sizeof workload, "%s", json_string_value(v));
+        }
+    }
+    r.workload = workload;
+    char day[DATE_BUF];
+    snprintf(scope, sizeof scope, "focus|%s|%s|%s", prov, billing, date_format(period, day));
+    r.scope_key = scope;
+    enum status st = c->sink->emit(c->sink->ctx, &r, c->err);
+    json_decref(tags);
+    return st;
+}
+
+enum status imp_focus_read(const char *path, const struct usage_sink *sink,
+                           const struct reporter *rep, struct strbuf *err)
+{
+    struct focus_ctx c = {.path = path, .sink = sink, .err = err};
+    enum status st = csvr_read_file(path, focus_row, &c, rep, err);
+    if (st == ST_OK && !c.header_done) {
+        sb_setf(err, "%s:1:1: the file is empty; expected a FOCUS header", path);
+        st = ST_BAD_DATA;
+    }
+    return st;
+}

@@ -1,0 +1,80 @@
+/* Format table and detection. */
+#include "importers/importers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "importers/source.h"
+
+static const struct {
+    const char *name, *desc;
+} formats[IMP__COUNT] = {
+#define IMP_ROW_(e, name, desc) [IMP_##e] = {name, desc},
+    IMP_FORMATS(IMP_ROW_)
+#undef IMP_ROW_
+};
+
+const char *imp_format_name(enum imp_format f)
+{
+    return (unsigned)f < IMP__COUNT ? formats[f].name : "unknown";
+}
+
+bool imp_format_parse(const char *s, enum imp_format *out)
+{
+    for (int f = 0; f < IMP__COUNT; f++)
+        if (strcmp(formats[f].name, s) == 0) {
+            *out = (enum imp_format)f;
+            return true;
+        }
+    return false;
+}
+
+const char *imp_formats_known(void)
+{
+    static char buf[512];
+    if (!buf[0]) {
+        size_t off = 0;
+        for (int f = 0; f < IMP__COUNT && off < sizeof buf; f++)
+            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s (%s)", f ? ", " : "",
+                                    formats[f].name, formats[f].desc);
+    }
+    return buf;
+}
+
+enum status imp_detect(const char *path, enum imp_format *out, struct strbuf *err)
+{
+    struct source *src = NULL;
+    enum status st = source_open(path, &src, err);
+    if (st != ST_OK)
+        return st;
+    char head[8192];
+    ssize_t n = source_read(src, head, sizeof head - 1, err);
+    source_free(&src);
+    if (n < 0)
+        return ST_BAD_DATA;
+    head[n] = '\0';
+    char *nl = strchr(head, '\n');
+    if (nl)
+        *nl = '\0';
+    /* FOCUS headers name these columns (any order, any FOCUS version). */
+    if (strstr(head, "ChargePeriodStart") || strstr(head, "BilledCost") ||
+        strstr(head, "EffectiveCost")) {
+        *out = IMP_FOCUS;
+        return ST_OK;
+    }
+    sb_setf(err, "%s:1:1: not a format credence knows; it reads %s", path, imp_formats_known());
+    return ST_BAD_DATA;
+}
+
+enum status imp_read(enum imp_format f, const char *path, const struct usage_sink *sink,
+                     const struct reporter *rep, struct strbuf *err)
+{
+    switch (f) {
+    case IMP_FOCUS:
+        return imp_focus_read(path, sink, rep, err);
+    case IMP__COUNT:
+        break;
+    }
+    sb_setf(err, "unknown format");
+    return ST_USAGE;
+}

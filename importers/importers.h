@@ -1,0 +1,36 @@
+/* The public face of importers/: format detection and reading a provider export into a usage
+ * sink. Importers know nothing of pools, bindings or SQL (DESIGN.md section 7). */
+#ifndef CREDENCE_IMPORTERS_IMPORTERS_H
+#define CREDENCE_IMPORTERS_IMPORTERS_H
+
+#include "core/usage.h"
+
+/* TO ADD A FORMAT: a row here, its reader in importers.c's format table, a detector rule, and
+ * README's mapping table. */
+#define IMP_FORMATS(_) _(FOCUS, "focus", "FOCUS 1.0-1.2 CSV (plain or .csv.gz)")
+
+enum imp_format {
+#define IMP_ENUM_(e, name, desc) IMP_##e,
+    IMP_FORMATS(IMP_ENUM_)
+#undef IMP_ENUM_
+        IMP__COUNT
+};
+
+const char *imp_format_name(enum imp_format f);
+bool imp_format_parse(const char *s, enum imp_format *out);
+/* "focus (FOCUS 1.0-1.2 CSV ...), ..." for messages. Static storage. */
+const char *imp_formats_known(void);
+/* Looks at the start of the file (gunzipped) and names its format; ST_BAD_DATA naming the known
+ * formats when it is none of them. */
+enum status imp_detect(const char *path, enum imp_format *out, struct strbuf *err);
+/* Reads path as format f into sink; progress to rep (may be NULL). Bad rows go to sink->reject
+ * with their location; any other failure (unreadable file, broken quoting, missing required
+ * columns) returns an error status with a located message. */
+enum status imp_read(enum imp_format f, const char *path, const struct usage_sink *sink,
+                     const struct reporter *rep, struct strbuf *err);
+
+/* FOCUS reader (importers/focus.c). */
+enum status imp_focus_read(const char *path, const struct usage_sink *sink,
+                           const struct reporter *rep, struct strbuf *err);
+
+#endif

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Usage import end to end (FOCUS): the specification's own sample corpus, attribution by
+# bindings, exact totals, idempotence, supersession by restated and shorter re-exports, gzip,
+# located errors with the database unchanged, --skip-bad-rows with a rejects file, garbage input.
+source "$(dirname "$0")/lib.sh"
+SAMPLES="$ROOT/../shared/reference/focus-samples"
+U="$FIX/usage"
+
+# --- the FOCUS specification's 26 sample files: each imports, none crashes ---------------------
+c --as avery init
+for f in "$SAMPLES"/*.csv; do
+    export CREDENCE_DB="$T/corpus-$(basename "$f" .csv).db"
+    c --as avery init
+    c --as avery import usage "$f"
+    expect_rc 0 "sample $(basename "$f") imports (lenient rules: null, M/D/YY, \$1,234.00)"
+    rows=$(python3 -c 'import csv,sys; print(sum(1 for r in csv.reader(open(sys.argv[1], encoding="utf-8-sig")) if r)-1)' "$f")
+    expect_out ": focus, $rows rows: $rows imported, 0 rejected" "every row of $(basename "$f") lands"
+done
+export CREDENCE_DB="$T/credence.db"
+
+setup_org
+c --as priya import usage "$U/focus-2026-11.csv"
+expect_rc 77 "owners cannot import usage"
+c --as avery import usage "$U/focus-2026-11.csv"
+expect_rc 0 "import"
+expect_err "format focus \(detected from its header\)" "auto detection says what it chose"
+expect_out "6 rows: 6 imported, 0 rejected; 6 rollups, 1 rows matched no pool; cost column 127.58" "summary with the cost column sum"
+# totals equal the input's cost column to the cent
+expect_eq "$(sql "SELECT printf('%.2f', sum(cost_micros) / 1e6) FROM usage_rollup")" "127.58" "rollups add up to the file"
+# attribution: subaccount + workload tag -> translation-svc; the unknown sub-account is unregistered
+expect_eq "$(sql "SELECT count(*) FROM usage_rollup WHERE pool_id = 'translation-svc'")" "5" "attributed rows"
+expect_eq "$(sql "SELECT account FROM usage_rollup WHERE pool_id IS NULL")" "999988887777" "unregistered usage kept"
+# consumption: USD usage only (the credit and the EUR row are kept apart); the correction counts
+c --as tomas pools --json
+python3 - "$T/out" <<'PY' || fail "consumption in pools --json"
+import json, sys
+p = {p["id"]: p for p in json.load(open(sys.argv[1]))["pools"]}["translation-svc"]
+assert p["consumed"] == 140.25, p
+PY
+
+# --- idempotence: the same file again is a no-op ---------------------------------------------
+c --as avery import usage "$U/focus-2026-11.csv"
+expect_rc 0 "same file again"
+expect_out "already imported on 2026-11-24" "same file is skipped"
+expect_eq "$(sql "SELECT count(*) FROM import WHERE kind = 'usage'")" "1" "one import record"
+
+# --- a restated month-to-date export replaces the earlier one for its scope ----------------------
+sed 's/,100.10,100.00,USD,/,200.10,200.00,USD,/' "$U/focus-2026-11.csv" >"$T/restated.csv"
+c --as avery import usage "$T/restated.csv"
+expect_out "replaced 6 rollups of earlier imports" "restatement supersedes"
+expect_eq "$(sql "SELECT printf('%.2f', sum(cost_micros) / 1e6) FROM usage_rollup")" "227.58" "restated, not added"
+expect_eq "$(sql "SELECT status FROM import WHERE kind = 'usage' ORDER BY id LIMIT 1")" "superseded" "earlier import marked superseded"
+# a shorter re-export of the same scope drops what it no longer lists
+head -3 "$T/restated.csv" >"$T/shorter.csv"
+c --as avery import usage "$T/shorter.csv"
+expect_eq "$(sql "SELECT count(*) FROM usage_rollup")" "2" "shorter re-export replaces the scope"
+# another billing period is another scope: kept side by side
+sed 's/2026-11-01T00:00:00Z,2026-12-01T00:00:00Z/2026-10-01T00:00:00Z,2026-11-01T00:00:00Z/; s/2026-11-0\([2-4]\)T/2026-10-0\1T/g' "$U/focus-2026-11.csv" >"$T/october.csv"
+c --as avery import usage "$T/october.csv"
+expect_eq "$(sql "SELECT count(*) FROM usage_rollup")" "8" "overlapping scopes are independent"
+
+# --- gzip, truncated gzip, garbage, unknown shapes ------------------------------------------------
+gzip -c "$U/focus-2026-11.csv" | sed 's/x/x/' >"$T/nov.csv.gz"
+sed 's/,50.25,50.25,/,50.26,50.26,/' "$U/focus-2026-11.csv" | gzip -c >"$T/nov2.csv.gz"
+c --as avery import usage "$T/nov2.csv.gz"
+expect_rc 0 "gzip import"
+expect_out "6 rows: 6 imported" "gzip rows"
+head -c 200 "$T/nov2.csv.gz" >"$T/truncated.csv.gz"
+sql .dump >"$T/before.sql"
+c --as avery import usage --format focus "$T/truncated.csv.gz"
+expect_rc 65 "truncated gzip"
+expect_err "gzip" "truncated gzip named"
+head -c 4096 /dev/urandom >"$T/garbage.bin"
+c --as avery import usage "$T/garbage.bin"
+expect_rc 65 "binary garbage is refused"
+expect_err "not a format credence knows; it reads focus" "unknown shape names the known formats"
+c --as avery import usage --format focus "$T/garbage.bin"
+checks=$((checks + 1)); [ "$rc" -eq 65 ] || [ "$rc" -eq 0 ] || fail "garbage as focus: exit $rc"
+c --as avery import usage --format openai "$U/focus-2026-11.csv"
+expect_rc 64 "unknown format"
+c --as avery import usage "$T/missing.csv"
+expect_rc 66 "missing file"
+
+# --- a bad row rejects the file whole, located, with the database unchanged ----------------------
+sed '4s/,0.33,0.33,/,0.3x3,0.3x3,/' "$U/focus-2026-11.csv" | sed 's/payer-1/payer-2/' >"$T/bad.csv"
+c --as avery import usage "$T/bad.csv"
+expect_rc 65 "bad row"
+expect_err "bad.csv:4:[0-9]+: cost '0.3x3' is not a decimal amount" "located error"
+expect_err "the database is unchanged" "says nothing was written"
+sql .dump >"$T/after.sql"
+cmp -s "$T/before.sql" "$T/after.sql" || fail "database changed by a rejected file"
+checks=$((checks + 1))
+# --skip-bad-rows imports the rest and writes the rejects with their reasons
+c --as avery import usage --skip-bad-rows "$T/bad.csv"
+expect_rc 0 "skip bad rows"
+expect_out "6 rows: 5 imported, 1 rejected" "counts"
+expect_eq "$(sed -n 2p "$T/bad.csv.rejects.csv" | cut -d, -f1)" "4" "rejects file names the line"
+grep -q "is not a decimal amount" "$T/bad.csv.rejects.csv" || fail "rejects file gives the reason"
+expect_eq "$(sql "SELECT rows_rejected FROM import ORDER BY id DESC LIMIT 1")" "1" "rejected count recorded"
+expect_eq "$(sql "SELECT json_extract(body, '\$.data.rows_rejected') FROM audit_event WHERE event = 'import.usage' ORDER BY seq DESC LIMIT 1")" "1" "and audited"
+
+# --- a 1 MiB field and quoted newlines are data, not a crash --------------------------------------
+python3 - "$T/big.csv" <<'PY'
+import sys
+head = "BillingAccountId,BillingPeriodStart,ChargeCategory,ChargePeriodStart,EffectiveCost,BillingCurrency,ServiceName,Tags\n"
+with open(sys.argv[1], "w") as f:
+    f.write(head)
+    f.write('big,2026-11-01,Usage,2026-11-05,1.00,USD,"multi\nline service","{""note"":""%s""}"\n' % ("x" * (1 << 20)))
+PY
+c --as avery import usage "$T/big.csv"
+expect_rc 0 "a 1 MiB field"
+c --as grace audit verify
+expect_rc 0 "chain intact"
+finish
