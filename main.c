@@ -18,9 +18,12 @@ struct command {
 static const struct command commands[] = {
     {"demo", cmd_demo, "[--no-ui]", "build the bundled demo database",
      "Builds a fresh demo database (demo.db in the data directory, or --db PATH when its name\n"
-     "contains 'demo') from the Acme organisation bundled in the binary: 15 people and 32 credit\n"
-     "pools across OpenAI, Anthropic, LiteLLM and FOCUS accounts. The console is not part of\n"
-     "this build yet, so the demo prints where the database is and what to try.\n"
+     "contains 'demo') from the Acme organisation bundled in the binary: 15 people, 32 credit\n"
+     "pools across OpenAI, Anthropic, LiteLLM and FOCUS accounts, their usage since each pool\n"
+     "started (written as a FOCUS export and imported through the importer), findings designed\n"
+     "so that every rule fires on one pool, and the campaign 2026-Q4 half-way done by four\n"
+     "reviewers. The story is dated 2026-11-24 (use CREDENCE_NOW=2026-11-24 with it).\n"
+     "The console is not part of this build yet, so the demo prints what to try.\n"
      "  --no-ui   build the database only (the only mode until the console lands)\n"},
     {"init", cmd_init, "", "create or migrate the database",
      "Creates the database (and its directory, mode 0700) at --db or the default path, or\n"

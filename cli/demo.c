@@ -1,6 +1,10 @@
 /* credence demo: build the demo database from the organisation bundled in the binary. */
 #include "cli/cli.h"
+#include "cli/demo_usage.h"
+#include "core/findings.h"
+#include "core/review.h"
 #include "importers/csv_reader.h"
+#include "importers/importers.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,8 +14,13 @@
 extern const char demo_people_csv[];   /* tests/fixtures/people.csv, embedded at build time */
 extern const char demo_register_csv[]; /* tests/fixtures/register.csv */
 
-#define DEMO_ADMIN  "avery" /* the demo's administrator */
-#define DEMO_PERSON "dana"  /* owner, custodian and auditor: every screen is reachable */
+#define DEMO_ADMIN    "avery"      /* the demo's administrator */
+#define DEMO_PERSON   "dana"       /* owner, custodian and auditor: every screen is reachable */
+#define DEMO_DATE     "2026-11-24" /* the story (findings, campaign) is told as of this day */
+#define DEMO_CAMPAIGN "2026-Q4"
+
+/* Reviewers who have already worked through their items: the campaign is half-way done. */
+static const char *const demo_reviewers_done[] = {"priya", "marcus", "mei", "tomas"};
 
 /* Feeds an embedded CSV text to a row callback. */
 static enum status demo_feed(const char *name, const char *text, csvr_row_fn fn, void *ctx,
@@ -46,6 +55,95 @@ static enum status demo_load(struct cli_ctx *ctx, struct load_summary *people,
     return st;
 }
 
+struct demo_story {
+    int64_t usage_rows;
+    int findings, items, decided;
+};
+
+/* Usage (through the FOCUS importer), findings, and a campaign half-way done. */
+static enum status demo_story(struct cli_ctx *ctx, const char *db_path, struct demo_story *out)
+{
+    int32_t today = clock_today();
+    struct strbuf csv;
+    sb_init(&csv);
+    const char *slash = strrchr(db_path, '/');
+    sb_addf(&csv, "%.*s/demo-usage-focus.csv", slash ? (int)(slash - db_path) : 1,
+            slash ? db_path : ".");
+    enum status st = demo_usage_write(ctx->store, today, sb_str(&csv), &ctx->err);
+    char sha[SHA256_HEX_BUF];
+    if (st == ST_OK)
+        st = sha256_file(sb_str(&csv), sha, &ctx->err);
+    struct usage_import *ui = NULL;
+    struct usage_import_opts opts = {
+        .file_name = sb_str(&csv), .sha256 = sha, .format = "focus", .actor = DEMO_ADMIN};
+    if (st == ST_OK)
+        st = usage_import_begin(ctx->store, &opts, &ui, &ctx->err);
+    struct usage_import_summary sum = {0};
+    if (st == ST_OK) {
+        struct usage_sink sink = usage_import_sink(ui);
+        st = imp_read(IMP_FOCUS, sb_str(&csv), &sink, NULL, &ctx->err);
+    }
+    if (st == ST_OK)
+        st = usage_import_finish(ui, &sum, &ctx->err);
+    usage_import_free(&ui);
+    out->usage_rows = sum.rows_imported;
+    struct findings_summary fs;
+    if (st == ST_OK)
+        st = findings_refresh(ctx->store, NULL, today, DEMO_PERSON, &fs, &ctx->err);
+    out->findings = fs.active;
+    struct identity admin;
+    if (st == ST_OK)
+        st = identity_load(ctx->store, DEMO_ADMIN, &admin, &ctx->err);
+    if (st == ST_OK) {
+        st = review_campaign_start(ctx->store, &admin, DEMO_CAMPAIGN, "2026-12-15", "production",
+                                   &out->items, NULL, &ctx->err);
+        identity_done(&admin);
+    }
+    /* The reviewers who are done followed the recommendation on each of their items. */
+    for (size_t r = 0;
+         st == ST_OK && r < sizeof demo_reviewers_done / sizeof demo_reviewers_done[0]; r++) {
+        struct identity who;
+        st = identity_load(ctx->store, demo_reviewers_done[r], &who, &ctx->err);
+        if (st != ST_OK)
+            break;
+        sqlite3_stmt *q = NULL;
+        st = store_prepare(ctx->store,
+                           "SELECT pool_id FROM review_item WHERE reviewer = ? AND state = 'open' "
+                           "AND kind = 'review' ORDER BY pool_id",
+                           &q, &ctx->err);
+        char pools_buf[32][80];
+        int n = 0;
+        if (st == ST_OK) {
+            store_bind_text(q, 1, who.login);
+            while (sqlite3_step(q) == SQLITE_ROW && n < 32)
+                snprintf(pools_buf[n++], sizeof pools_buf[0], "%s", store_col_text(q, 0));
+            sqlite3_finalize(q);
+        }
+        for (int i = 0; st == ST_OK && i < n; i++) {
+            struct pool p;
+            pool_init(&p);
+            struct recommendation rec;
+            st = pool_get(ctx->store, pools_buf[i], &p, &ctx->err);
+            if (st == ST_OK)
+                st = review_recommend(ctx->store, NULL, &p, today, &rec, &ctx->err);
+            struct decide_request req = {.pool_id = p.id, .grant = -1, .reason = rec.reason};
+            decide_action_parse(rec.action, &req.action);
+            if (req.action == DA_REDUCE)
+                req.grant = rec.grant;
+            struct decide_result res;
+            if (st == ST_OK)
+                st = review_decide(ctx->store, NULL, &who, &req, NULL, &res, &ctx->err);
+            if (st == ST_OK)
+                out->decided++;
+            json_decref(res.plan);
+            pool_done(&p);
+        }
+        identity_done(&who);
+    }
+    sb_done(&csv);
+    return st;
+}
+
 /* The demo database path: --db, else demo.db beside the default database. Caller frees. */
 static char *demo_path(struct cli_ctx *ctx)
 {
@@ -72,6 +170,9 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
     int npos, rc = cli_parse(ctx, opts, argc, argv, pos, 0, &npos);
     if (rc)
         return rc;
+    int64_t demo_now;
+    date_parse_timestamp(DEMO_DATE, strlen(DEMO_DATE), &demo_now);
+    clock_fix(demo_now); /* the designed story holds on its own date */
     char *path = demo_path(ctx);
     /* A fresh demo every time; never delete a database the user named unless it is a demo. */
     if (ctx->db_path_opt && access(path, F_OK) == 0 &&
@@ -97,8 +198,11 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
     if (!rc)
         st = people_bootstrap_admin(ctx->store, DEMO_ADMIN, &created, &ctx->err);
     struct load_summary people = {0}, pools = {0};
+    struct demo_story story = {0};
     if (!rc && st == ST_OK)
         st = demo_load(ctx, &people, &pools);
+    if (!rc && st == ST_OK)
+        st = demo_story(ctx, path, &story);
     if (!rc && st != ST_OK)
         rc = cli_fail(ctx, st);
     if (!rc) {
@@ -107,9 +211,18 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
                pools.rows);
         printf("  demo person: %s (owner, custodian and auditor); admin: %s\n", DEMO_PERSON,
                DEMO_ADMIN);
-        printf("try:\n  export CREDENCE_DB=%s CREDENCE_USER=%s\n  credence pools\n"
-               "  credence pool show support-bot-prod\n  credence audit verify\n",
-               path, DEMO_PERSON);
+        printf("  %lld usage rows imported (FOCUS export, through the importer); %d open "
+               "findings\n",
+               (long long)story.usage_rows, story.findings);
+        printf("  campaign %s: %d of %d items decided by %zu reviewers\n", DEMO_CAMPAIGN,
+               story.decided, story.items,
+               sizeof demo_reviewers_done / sizeof demo_reviewers_done[0]);
+        printf("the demo is dated %s; try:\n  export CREDENCE_DB=%s CREDENCE_USER=%s "
+               "CREDENCE_NOW=%s\n  credence queue\n  credence findings\n  credence pools\n"
+               "  credence pool show sales-copilot-prod\n  credence campaign status\n"
+               "  credence decide support-bot-prod approve --reason \"reviewed: usage fits\"\n"
+               "  credence audit verify\n",
+               DEMO_DATE, path, DEMO_PERSON, DEMO_DATE);
         (void)no_ui; /* the console is not part of this build yet; --no-ui is the only mode */
     }
     ctx->db_path_opt = NULL;

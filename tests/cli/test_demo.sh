@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The demo: one command builds a database in which every rule fires on its pool, usage came in
+# through the FOCUS importer, and the 2026-Q4 campaign is half-way done; it can be rebuilt.
+source "$(dirname "$0")/lib.sh"
+unset CREDENCE_DB
+c demo --no-ui
+expect_rc 0 "demo"
+DEMO="$XDG_DATA_HOME/credence/demo.db"
+expect_out "demo database: $DEMO" "demo path in the data directory"
+expect_out "15 people and 32 credit pools" "organisation"
+expect_out "campaign 2026-Q4: [0-9]+ of 23 items decided by 4 reviewers" "campaign half-way"
+export CREDENCE_DB="$DEMO" CREDENCE_NOW=2026-11-24
+c --as dana findings --json
+python3 - "$T/out" <<'PY' || fail "every rule fires in the demo"
+import json, sys
+rules = {f["rule"] for f in json.load(open(sys.argv[1]))["findings"]}
+want = {"threshold", "exhaustion", "burn-spike", "scope-drift", "pooled-identities",
+        "unbound-identity", "carry-over", "pilot-expired", "pilot-production-like", "orphaned",
+        "unregistered-usage", "renewal-due"}
+# dormant and review-overdue were settled by the reviewers who already decided (revoke, approve)
+assert want <= rules, want - rules
+PY
+expect_eq "$(sqlite3 "$DEMO" "SELECT count(*) FROM finding WHERE rule IN ('dormant','review-overdue') AND state = 'resolved'")" "2" "decisions resolved dormant and review-overdue"
+c --as dana queue --json
+expect_out '"kind": "campaign"' "dana has campaign items"
+c --as grace audit verify
+expect_rc 0 "demo audit chain intact"
+c --as dana decide code-review-agent approve --reason "busy month for the code review agent"
+expect_rc 0 "a newcomer can decide"
+c demo --no-ui
+expect_rc 0 "the demo rebuilds"
+expect_eq "$(sqlite3 "$DEMO" "SELECT count(*) FROM decision WHERE actor = 'dana'")" "0" "rebuilt fresh"
+c --db "$T/mine.db" --as avery init
+c --db "$T/mine.db" demo
+expect_rc 64 "never overwrites a database that is not a demo"
+finish
