@@ -5,7 +5,6 @@
 #include "core/core.h"
 
 /* Writes a FOCUS CSV with the usage of every pool in s from its start to today. */
-enum status demo_usage_write(struct store *s, int32_t today, const char *path,
-                             struct strbuf *err);
+enum status demo_usage_write(struct store *s, int32_t today, const char *path, struct strbuf *err);
 
 #endif
