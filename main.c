@@ -42,16 +42,20 @@ static const struct command commands[] = {
      "from the file are kept and reported.\n"
      "  --prune   retire pools that are absent from the file\n"
      "Needs the admin role.\n"},
-    {"import usage", cmd_import_usage, "[--format auto|focus] [--skip-bad-rows] FILE...",
+    {"import usage", cmd_import_usage,
+     "[--format auto|focus|openai|anthropic|litellm] [--skip-bad-rows] FILE...",
      "import provider usage exports",
-     "Reads FOCUS 1.0-1.2 CSV exports (plain or .csv.gz), attributes every row to a pool by the\n"
+     "Reads FOCUS 1.0-1.2 CSV exports (plain or .csv.gz) and Admin API pages saved as JSON\n"
+     "(OpenAI usage and costs, Anthropic usage and cost reports, LiteLLM /spend/logs),\n"
+     "detecting the format unless --format says it, attributes every row to a pool by the\n"
      "register's bindings (api_key > workload > tag > project/workspace/subaccount) and stores\n"
      "daily rollups; rows that match no pool are kept as unregistered usage. One transaction\n"
      "per file: a bad row rejects the file whole (exit 65, database unchanged) with\n"
      "FILE:LINE:COLUMN, unless --skip-bad-rows, which imports the rest and writes each rejected\n"
      "row with its reason to FILE.rejects.csv. A file already imported (same SHA-256) is\n"
-     "skipped. A later export of the same scope (provider + billing account + billing period)\n"
-     "replaces the earlier one instead of adding to it. Needs the admin role.\n"},
+     "skipped. A later export of the same scope (FOCUS: provider + billing account + billing\n"
+     "period; API pages: provider + report kind + day) replaces the earlier one instead of\n"
+     "adding to it. Needs the admin role.\n"},
     {"pools", cmd_pools, "[--json]", "list credit pools with this period's consumption",
      "  --json    one JSON document: {\"pools\":[...]} (fields in README.md)\n"},
     {"pool show", cmd_pool_show, "ID [--json]", "show one pool: register fields, ledger, burn",

@@ -29,7 +29,7 @@ static int import_one(struct cli_ctx *ctx, const char *path, const char *format_
         st = imp_detect(path, &f, &ctx->err);
         if (st != ST_OK)
             return cli_fail(ctx, st);
-        fprintf(stderr, "credence: %s: format %s (detected from its header)\n", path,
+        fprintf(stderr, "credence: %s: format %s (detected from its content)\n", path,
                 imp_format_name(f));
     } else if (!imp_format_parse(format_opt, &f)) {
         return cli_usage_error(ctx, "--format is auto or one of: %s", imp_formats_known());

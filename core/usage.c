@@ -222,7 +222,10 @@ static enum status sink_reject(void *ctx, const struct src_row *row, long line, 
     ui->sum.rows_read++;
     ui->sum.rows_rejected++;
     if (!ui->opts.skip_bad_rows) {
-        sb_setf(err, "%s:%ld:%ld: %s", ui->opts.file_name, line, col, message);
+        if (line > 0)
+            sb_setf(err, "%s:%ld:%ld: %s", ui->opts.file_name, line, col, message);
+        else /* JSON: the message names the JSON path */
+            sb_setf(err, "%s: %s", ui->opts.file_name, message);
         return ST_BAD_DATA;
     }
     if (!ui->rejects) {

@@ -85,7 +85,8 @@ struct usage_record {
 };
 
 /* Where importers write. emit may fail (then the import stops); reject records a bad row and
- * returns ST_OK to go on (--skip-bad-rows) or the status that stops the import. */
+ * returns ST_OK to go on (--skip-bad-rows) or the status that stops the import. A reject with
+ * line 0 has no line (JSON): its message names the JSON path; row may be NULL. */
 struct usage_sink {
     enum status (*emit)(void *ctx, const struct usage_record *r, struct strbuf *err);
     enum status (*reject)(void *ctx, const struct src_row *row, long line, long col,

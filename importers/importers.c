@@ -53,12 +53,28 @@ enum status imp_detect(const char *path, enum imp_format *out, struct strbuf *er
     if (n < 0)
         return ST_BAD_DATA;
     head[n] = '\0';
-    char *nl = strchr(head, '\n');
+    char first_line[8192];
+    snprintf(first_line, sizeof first_line, "%s", head);
+    char *nl = strchr(first_line, '\n');
     if (nl)
         *nl = '\0';
+    const char *p = head;
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+        p++;
+    if (*p == '{' || *p == '[') { /* JSON pages: look at the whole document's shape */
+        const char *name = NULL;
+        st = imp_json_kind(path, &name, err);
+        if (st != ST_OK)
+            return st;
+        if (name && imp_format_parse(name, out))
+            return ST_OK;
+        sb_setf(err, "%s:1:1: JSON, but not pages credence knows; it reads %s", path,
+                imp_formats_known());
+        return ST_BAD_DATA;
+    }
     /* FOCUS headers name these columns (any order, any FOCUS version). */
-    if (strstr(head, "ChargePeriodStart") || strstr(head, "BilledCost") ||
-        strstr(head, "EffectiveCost")) {
+    if (strstr(first_line, "ChargePeriodStart") || strstr(first_line, "BilledCost") ||
+        strstr(first_line, "EffectiveCost")) {
         *out = IMP_FOCUS;
         return ST_OK;
     }
@@ -72,6 +88,10 @@ enum status imp_read(enum imp_format f, const char *path, const struct usage_sin
     switch (f) {
     case IMP_FOCUS:
         return imp_focus_read(path, sink, rep, err);
+    case IMP_OPENAI:
+    case IMP_ANTHROPIC:
+    case IMP_LITELLM:
+        return imp_json_read(path, imp_format_name(f), sink, rep, err);
     case IMP__COUNT:
         break;
     }

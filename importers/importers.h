@@ -7,7 +7,11 @@
 
 /* TO ADD A FORMAT: a row here, its reader in importers.c's format table, a detector rule, and
  * README's mapping table. */
-#define IMP_FORMATS(_) _(FOCUS, "focus", "FOCUS 1.0-1.2 CSV (plain or .csv.gz)")
+#define IMP_FORMATS(_)                                                                             \
+    _(FOCUS, "focus", "FOCUS 1.0-1.2 CSV (plain or .csv.gz)")                                      \
+    _(OPENAI, "openai", "OpenAI Admin API usage and costs pages, JSON")                            \
+    _(ANTHROPIC, "anthropic", "Anthropic Admin API usage_report and cost_report pages, JSON")      \
+    _(LITELLM, "litellm", "LiteLLM /spend/logs, JSON")
 
 enum imp_format {
 #define IMP_ENUM_(e, name, desc) IMP_##e,
@@ -32,5 +36,11 @@ enum status imp_read(enum imp_format f, const char *path, const struct usage_sin
 /* FOCUS reader (importers/focus.c). */
 enum status imp_focus_read(const char *path, const struct usage_sink *sink,
                            const struct reporter *rep, struct strbuf *err);
+
+/* JSON page readers (importers/json_pages.c): format is "openai", "anthropic" or "litellm". */
+enum status imp_json_read(const char *path, const char *format, const struct usage_sink *sink,
+                          const struct reporter *rep, struct strbuf *err);
+/* Names the provider whose pages path holds (*format NULL when none). */
+enum status imp_json_kind(const char *path, const char **format, struct strbuf *err);
 
 #endif

@@ -23,7 +23,7 @@ c --as priya import usage "$U/focus-2026-11.csv"
 expect_rc 77 "owners cannot import usage"
 c --as avery import usage "$U/focus-2026-11.csv"
 expect_rc 0 "import"
-expect_err "format focus \(detected from its header\)" "auto detection says what it chose"
+expect_err "format focus \(detected from its content\)" "auto detection says what it chose"
 expect_out "6 rows: 6 imported, 0 rejected; 6 rollups, 1 rows matched no pool; cost column 127.58" "summary with the cost column sum"
 # totals equal the input's cost column to the cent
 expect_eq "$(sql "SELECT printf('%.2f', sum(cost_micros) / 1e6) FROM usage_rollup")" "127.58" "rollups add up to the file"
@@ -76,8 +76,9 @@ expect_rc 65 "binary garbage is refused"
 expect_err "not a format credence knows; it reads focus" "unknown shape names the known formats"
 c --as avery import usage --format focus "$T/garbage.bin"
 checks=$((checks + 1)); [ "$rc" -eq 65 ] || [ "$rc" -eq 0 ] || fail "garbage as focus: exit $rc"
-c --as avery import usage --format openai "$U/focus-2026-11.csv"
+c --as avery import usage --format bedrock "$U/focus-2026-11.csv"
 expect_rc 64 "unknown format"
+expect_err "focus .*openai .*anthropic .*litellm" "the known formats are named"
 c --as avery import usage "$T/missing.csv"
 expect_rc 66 "missing file"
 
@@ -109,6 +110,38 @@ with open(sys.argv[1], "w") as f:
 PY
 c --as avery import usage "$T/big.csv"
 expect_rc 0 "a 1 MiB field"
+# --- Admin API pages: OpenAI usage and costs, Anthropic usage and cost reports, LiteLLM logs ----
+c --as avery import usage "$U/openai-usage.json" "$U/openai-costs.json" "$U/anthropic-usage.json" \
+    "$U/anthropic-cost.json" "$U/litellm-spend.json"
+expect_rc 0 "JSON pages"
+expect_err "format openai \(detected from its content\)" "OpenAI pages detected"
+expect_err "format litellm" "LiteLLM logs detected"
+q() { sql "SELECT coalesce(sum($1), 0) FROM usage_rollup WHERE provider = '$2' AND $3"; }
+expect_eq "$(q tokens openai "pool_id = 'sales-copilot-prod'")" "1200" "OpenAI tokens: input (cached included) + output"
+expect_eq "$(q cost_micros openai "pool_id = 'sales-copilot-prod'")" "12340000" "OpenAI cost attributed by key"
+expect_eq "$(q cost_micros openai "pool_id IS NULL")" "660000" "unknown key kept unregistered"
+expect_eq "$(q tokens anthropic "pool_id = 'research-agent-prod'")" "3700" "Anthropic tokens: uncached + cache reads + both cache writes + output"
+expect_eq "$(q cost_micros anthropic "1")" "123456000" "Anthropic cost: cents as a string"
+expect_eq "$(q cost_micros litellm "pool_id = 'ticket-triage-bot'")" "2000000" "LiteLLM spend by key"
+expect_eq "$(q requests litellm "1")" "3" "one request per LiteLLM log row"
+python3 - "$T/badpage.json" <<'PY'
+import json, sys
+json.dump({"object": "page", "data": [{"object": "bucket", "start_time": 1795132800, "results": [
+    {"object": "organization.costs.result", "amount": {"value": "abc", "currency": "usd"}}]}]},
+    open(sys.argv[1], "w"))
+PY
+c --as avery import usage "$T/badpage.json"
+expect_rc 65 "bad JSON value"
+expect_err 'badpage.json: \$.data\[0\].results\[0\]: amount.value is not a number' "JSON errors name the path"
+printf '{"data": [1, 2' >"$T/broken.json"
+c --as avery import usage --format openai "$T/broken.json"
+expect_rc 65 "truncated JSON"
+expect_err "broken.json:1:[0-9]+: not JSON" "JSON syntax errors are located"
+{ cat "$U/openai-usage.json"; echo; } >"$T/openai-copy.json"
+c --as avery import usage --format anthropic "$T/openai-copy.json"
+expect_rc 65 "pages of another provider"
+expect_err "not anthropic pages" "says whose pages they are not"
+
 c --as grace audit verify
 expect_rc 0 "chain intact"
 finish
