@@ -14,6 +14,7 @@
 
 #include "core/audit.h"
 #include "core/date.h"
+#include "core/providers/conn.h"
 #include "core/providers/provider.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -23,17 +24,7 @@ struct push_settings {
     double lease_s, max_attempts, concurrency, backoff_base_ms, backoff_cap_s, wait_s;
 };
 
-/* One provider's connection: where, with which secret, how long to wait. */
-struct conn {
-    char *name;         /* provider name; owned */
-    char *base_url;     /* owned */
-    char *readback_url; /* webhook only; owned, may be NULL */
-    char *key;          /* secret; owned, wiped on free */
-    char *ca_bundle;    /* owned, may be NULL */
-    long timeout_s;
-    char *problem; /* why it cannot be used; owned, NULL when usable */
-    bool reported; /* the problem was reported */
-};
+#define conn prov_conn /* the engine's connections are the shared provider connections */
 
 enum phase { PH_SEND, PH_READBACK };
 
@@ -107,48 +98,6 @@ static void settings_load(const struct config *cfg, struct push_settings *p, str
         p->max_attempts = 1;
 }
 
-/* Reads a secret from a file that only its owner may read. */
-static char *secret_from_file(const char *path, char **problem)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        *problem = xstrdup("its key file cannot be read");
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    if ((st.st_mode & 077) != 0) {
-        close(fd);
-        *problem = xstrdup("its key file is readable by others (chmod 600 it)");
-        return NULL;
-    }
-    char buf[4096];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        *problem = xstrdup("its key file is empty");
-        return NULL;
-    }
-    buf[n] = '\0';
-    buf[strcspn(buf, "\r\n")] = '\0';
-    char *key = xstrdup(buf);
-    memset(buf, 0, sizeof buf);
-    return key;
-}
-
-static bool url_is_loopback_http(const char *url)
-{
-    static const char *const hosts[] = {"http://127.", "http://localhost", "http://[::1]"};
-    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
-        if (strncmp(url, hosts[i], strlen(hosts[i])) == 0) {
-            char c = url[strlen(hosts[i])];
-            if (i == 0 || c == '\0' || c == ':' || c == '/')
-                return true;
-        }
-    return false;
-}
-
 static struct conn *engine_conn(struct engine *e, const char *name)
 {
     for (size_t i = 0; i < e->nconns; i++)
@@ -156,80 +105,8 @@ static struct conn *engine_conn(struct engine *e, const char *name)
             return &e->conns[i];
     e->conns = xreallocarray(e->conns, e->nconns + 1, sizeof *e->conns);
     struct conn *c = &e->conns[e->nconns++];
-    memset(c, 0, sizeof *c);
-    c->name = xstrdup(name);
-    char section[64];
-    snprintf(section, sizeof section, "provider %s", name);
-    const char *url =
-        config_get(e->cfg, section, strcmp(name, "webhook") == 0 ? "url" : "base_url");
-    const char *key_env =
-        config_get(e->cfg, section, strcmp(name, "webhook") == 0 ? "secret_env" : "admin_key_env");
-    const char *key_file = config_get(
-        e->cfg, section, strcmp(name, "webhook") == 0 ? "secret_file" : "admin_key_file");
-    bool insecure = false;
-    struct strbuf ignore;
-    sb_init(&ignore);
-    config_get_bool(e->cfg, section, "allow_insecure_http", false, &insecure, &ignore);
-    double timeout = 30;
-    config_get_double(e->cfg, section, "timeout_seconds", 30, &timeout, &ignore);
-    sb_done(&ignore);
-    c->timeout_s = timeout < 1 ? 1 : (long)timeout;
-    const char *ca = config_get(e->cfg, section, "ca_bundle");
-    c->ca_bundle = ca ? xstrdup(ca) : NULL;
-    const char *rb = config_get(e->cfg, section, "readback_url");
-    c->readback_url = rb ? xstrdup(rb) : NULL;
-    struct strbuf why;
-    sb_init(&why);
-    if (!url || !*url) {
-        sb_addf(&why, "[%s] %s is not set", section,
-                strcmp(name, "webhook") == 0 ? "url" : "base_url");
-    } else if (strncmp(url, "https://", 8) != 0 &&
-               !(strncmp(url, "http://", 7) == 0 && (insecure || url_is_loopback_http(url)))) {
-        sb_addf(&why,
-                "[%s] %s must be https:// (plain http only to loopback, or with "
-                "allow_insecure_http = true)",
-                section, strcmp(name, "webhook") == 0 ? "url" : "base_url");
-    } else {
-        c->base_url = xstrdup(url);
-        size_t len = strlen(c->base_url);
-        while (len && c->base_url[len - 1] == '/' && strcmp(name, "webhook") != 0)
-            c->base_url[--len] = '\0';
-        if (key_env && *key_env) {
-            const char *v = getenv(key_env);
-            if (v && *v)
-                c->key = xstrdup(v);
-            else
-                sb_addf(&why, "environment variable %s (from [%s]) is empty", key_env, section);
-        } else if (key_file && *key_file) {
-            char *problem = NULL;
-            c->key = secret_from_file(key_file, &problem);
-            if (!c->key) {
-                sb_addf(&why, "[%s] admin key: %s", section, problem);
-                free(problem);
-            }
-        } else {
-            sb_addf(&why, "[%s] names no %s", section,
-                    strcmp(name, "webhook") == 0 ? "secret_env or secret_file"
-                                                 : "admin_key_env or admin_key_file");
-        }
-    }
-    if (why.len)
-        c->problem = sb_steal(&why);
-    sb_done(&why);
+    prov_conn_load(c, e->cfg, name);
     return c;
-}
-
-static void conn_done(struct conn *c)
-{
-    if (c->key) {
-        memset(c->key, 0, strlen(c->key));
-        free(c->key);
-    }
-    free(c->name);
-    free(c->base_url);
-    free(c->readback_url);
-    free(c->ca_bundle);
-    free(c->problem);
 }
 
 static void job_free(struct job *j)
@@ -404,15 +281,7 @@ static void job_prepare(struct engine *e, struct job *j)
     curl_easy_setopt(c, CURLOPT_WRITEDATA, j);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, j);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, j->conn->timeout_s);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, j->conn->timeout_s < 10 ? j->conn->timeout_s : 10L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L); /* never off */
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    if (j->conn->ca_bundle)
-        curl_easy_setopt(c, CURLOPT_CAINFO, j->conn->ca_bundle);
+    prov_conn_curl(c, j->conn);
     curl_easy_setopt(c, CURLOPT_PRIVATE, j);
     free(url);
     j->easy = c;
@@ -791,7 +660,7 @@ enum status push_run(struct store *s, const struct config *cfg, const struct pus
     free(e.active);
     curl_multi_cleanup(e.multi);
     for (size_t i = 0; i < e.nconns; i++)
-        conn_done(&e.conns[i]);
+        prov_conn_done(&e.conns[i]);
     free(e.conns);
     curl_global_cleanup();
     if (st == ST_OK && e.config_problem) {
