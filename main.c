@@ -56,6 +56,14 @@ static const struct command commands[] = {
      "skipped. A later export of the same scope (FOCUS: provider + billing account + billing\n"
      "period; API pages: provider + report kind + day) replaces the earlier one instead of\n"
      "adding to it. Needs the admin role.\n"},
+    {"fetch usage", cmd_fetch_usage,
+     "--provider openai|anthropic|litellm --since DATE [--until DATE]",
+     "pull usage and cost pages from a provider's admin API and import them",
+     "Calls the usage and cost endpoints of the provider configured in [provider NAME]\n"
+     "(OpenAI usage/completions, usage/embeddings and costs; Anthropic usage_report/messages\n"
+     "and cost_report; LiteLLM /spend/logs) for days [--since, --until) (default: through\n"
+     "today), following pagination, saves the raw pages under fetched/ beside the database\n"
+     "(mode 0600, for evidence) and imports them like import usage. Needs the admin role.\n"},
     {"pools", cmd_pools, "[--json]", "list credit pools with this period's consumption",
      "  --json    one JSON document: {\"pools\":[...]} (fields in README.md)\n"},
     {"pool show", cmd_pool_show, "ID [--json]", "show one pool: register fields, ledger, burn",

@@ -73,6 +73,7 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import_people(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import_register(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import_usage(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_fetch_usage(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_pools(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_pool_show(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_findings(struct cli_ctx *ctx, int argc, char **argv);

@@ -232,6 +232,20 @@ static enum status litellm_row(struct jctx *c, const json_t *o, const char *wher
     return c->sink->emit(c->sink->ctx, &r, c->err);
 }
 
+/* True for pages without buckets or an empty list of rows. */
+static bool no_rows(const json_t *doc)
+{
+    if (json_is_array(doc)) {
+        size_t i;
+        json_t *p;
+        json_array_foreach(doc, i, p) if (!json_is_object(p) || json_array_size(json_object_get(
+                                                                    p, "data")) > 0) return false;
+        return true;
+    }
+    return json_is_array(json_object_get(doc, "data")) &&
+           json_array_size(json_object_get(doc, "data")) == 0;
+}
+
 /* Which page shape a document is; 0 when unknown. */
 enum page_kind { PK_NONE, PK_OPENAI, PK_ANTHROPIC, PK_LITELLM };
 
@@ -279,6 +293,8 @@ enum status imp_json_read(const char *path, const char *format, const struct usa
                                                              : PK_LITELLM;
     enum page_kind got = page_kind_of(doc);
     enum status st = ST_OK;
+    if (got == PK_NONE && no_rows(doc))
+        got = want; /* empty pages (no buckets, no rows) are valid for any provider */
     if (got != want) {
         sb_setf(err, "%s: $: not %s pages (%s)", path, format,
                 got == PK_NONE ? "no known page shape" : "another provider's pages");

@@ -343,6 +343,47 @@ class Handler(BaseHTTPRequestHandler):
     def auth_webhook_get(self):
         return True
 
+    # --- usage reports (fetch) --------------------------------------------------------------
+    def oa_usage(self, m, body, q):
+        kind = m.group(1)
+        start = int((q.get("start_time") or ["0"])[0])
+        if kind == "embeddings":
+            return self.send(200, {"object": "page", "data": [], "has_more": False,
+                                   "next_page": None})
+        page = (q.get("page") or [None])[0]
+        day = start if page is None else start + 86400
+        res = {"object": "organization.usage.completions.result", "input_tokens": 1000,
+               "output_tokens": 100, "num_model_requests": 4, "project_id": "proj_sales02",
+               "api_key_id": "key_Sales9Xa", "model": "gpt-4o"}
+        if kind == "costs":
+            res = {"object": "organization.costs.result",
+                   "amount": {"value": 2.5, "currency": "usd"}, "line_item": "gpt-4o, input",
+                   "project_id": "proj_sales02", "api_key_id": "key_Sales9Xa"}
+        more = kind == "completions" and page is None
+        self.send(200, {"object": "page", "data": [{"object": "bucket", "start_time": day,
+                                                    "end_time": day + 86400, "results": [res]}],
+                        "has_more": more, "next_page": "page_2" if more else None})
+
+    def an_usage(self, m, body, q):
+        start = (q.get("starting_at") or [""])[0]
+        if m.group(1) == "cost_report":
+            res = {"currency": "USD", "amount": "250", "workspace_id": "wrkspc_01Research",
+                   "description": "Claude Opus 4.1 Usage - Input Tokens", "cost_type": "tokens",
+                   "model": "claude-opus-4-1"}
+        else:
+            res = {"uncached_input_tokens": 100, "cache_read_input_tokens": 0,
+                   "cache_creation": {"ephemeral_1h_input_tokens": 0,
+                                      "ephemeral_5m_input_tokens": 0},
+                   "output_tokens": 10, "api_key_id": "apikey_01Resrch",
+                   "workspace_id": "wrkspc_01Research", "model": "claude-opus-4-1"}
+        self.send(200, {"data": [{"starting_at": start, "ending_at": start, "results": [res]}],
+                        "has_more": False, "next_page": None})
+
+    def ll_logs(self, m, body, q):
+        start = (q.get("start_date") or [""])[0]
+        self.send(200, [{"request_id": "r1", "api_key": "sk-litellm-triage-01", "model": "gpt-4o-mini",
+                         "spend": 0.5, "total_tokens": 700, "startTime": start + "T08:00:00Z"}])
+
 
 ROUTES = [
     (r"(?:GET|POST) /v1/organization/projects/([^/]+)/spend_limit", "openai",
@@ -356,6 +397,10 @@ ROUTES = [
     (r"POST /(key|team)/update", "litellm", Handler.ll_update),
     (r"POST /(key|team)/(block|unblock)", "litellm", Handler.ll_block),
     (r"GET /(key|team)/info", "litellm", Handler.ll_info),
+    (r"GET /v1/organization/usage/(completions|embeddings)", "openai", Handler.oa_usage),
+    (r"GET /v1/organization/(costs)", "openai", Handler.oa_usage),
+    (r"GET /v1/organizations/(usage_report/messages|cost_report)", "anthropic", Handler.an_usage),
+    (r"GET /spend/logs", "litellm", Handler.ll_logs),
     (r"POST /hook", "webhook", Handler.wh_post),
     (r"GET /hook/status", "webhook-read", Handler.wh_status),
 ]
