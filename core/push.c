@@ -45,7 +45,7 @@ struct job {
     long retry_after; /* seconds from Retry-After, -1 when absent */
 };
 
-struct engine {
+struct push_engine {
     struct store *s;
     const struct config *cfg;
     const struct push_opts *opts;
@@ -61,11 +61,17 @@ struct engine {
     struct timespec start_mono;
     bool config_problem;
     const char *actor;
+    struct push_opts opts_copy;  /* opts points here */
+    struct push_summary own_sum; /* sum points here */
+    struct due *due;             /* the due list being worked through */
+    size_t ndue, next;
+    int64_t next_due; /* earliest future due time seen, 0 when none */
+    bool fetched;
 };
 
 /* Engine time: the (possibly fixed) clock plus real time elapsed since the run started, so
  * backoff works under --now too. */
-static int64_t engine_now(const struct engine *e)
+static int64_t engine_now(const struct push_engine *e)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -98,7 +104,7 @@ static void settings_load(const struct config *cfg, struct push_settings *p, str
         p->max_attempts = 1;
 }
 
-static struct conn *engine_conn(struct engine *e, const char *name)
+static struct conn *engine_conn(struct push_engine *e, const char *name)
 {
     for (size_t i = 0; i < e->nconns; i++)
         if (strcmp(e->conns[i].name, name) == 0)
@@ -125,7 +131,7 @@ static void job_free(struct job *j)
 }
 
 /* Writes one outbox transition and its audit event in one transaction. */
-static enum status engine_transition(struct engine *e, struct job *j, const char *state,
+static enum status engine_transition(struct push_engine *e, struct job *j, const char *state,
                                      int64_t next_at, long http_status, const char *error,
                                      int64_t lease_until, struct strbuf *err)
 {
@@ -245,7 +251,7 @@ static bool job_has_readback(const struct job *j)
 }
 
 /* Builds the easy handle for the job's current phase. */
-static void job_prepare(struct engine *e, struct job *j)
+static void job_prepare(struct push_engine *e, struct job *j)
 {
     if (j->easy)
         curl_easy_cleanup(j->easy);
@@ -290,7 +296,7 @@ static void job_prepare(struct engine *e, struct job *j)
 }
 
 /* Next attempt time: exponential backoff with full jitter, at least Retry-After. */
-static int64_t engine_backoff(const struct engine *e, const struct job *j)
+static int64_t engine_backoff(const struct push_engine *e, const struct job *j)
 {
     double cap_ms = e->set.backoff_cap_s * 1000.0;
     double exp_ms = e->set.backoff_base_ms;
@@ -308,7 +314,7 @@ static int64_t engine_backoff(const struct engine *e, const struct job *j)
 }
 
 /* Schedules another attempt, or dead when the attempts are spent. */
-static void engine_retry(struct engine *e, struct job *j, long status, const char *why,
+static void engine_retry(struct push_engine *e, struct job *j, long status, const char *why,
                          bool uncertain, struct strbuf *err)
 {
     if (j->attempts >= (int)e->set.max_attempts) {
@@ -336,7 +342,7 @@ static bool retryable_status(long s)
 }
 
 /* Handles a finished transfer; returns true when the job goes on (re-added to the multi). */
-static bool engine_complete(struct engine *e, struct job *j, CURLcode res, struct strbuf *err)
+static bool engine_complete(struct push_engine *e, struct job *j, CURLcode res, struct strbuf *err)
 {
     long status = 0;
     curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -425,7 +431,7 @@ static int64_t parse_ts(const char *s)
 }
 
 /* Rows that may be worked on now, oldest first; *next_due receives the earliest future time. */
-static enum status engine_due(struct engine *e, struct due **out, size_t *n, int64_t *next_due,
+static enum status engine_due(struct push_engine *e, struct due **out, size_t *n, int64_t *next_due,
                               struct strbuf *err)
 {
     *out = NULL;
@@ -497,7 +503,7 @@ static enum status engine_due(struct engine *e, struct due **out, size_t *n, int
 }
 
 /* Prints what a due row would send, secrets redacted. */
-static void engine_dry_run(struct engine *e, struct job *j)
+static void engine_dry_run(struct push_engine *e, struct job *j)
 {
     struct strbuf sb;
     sb_init(&sb);
@@ -528,7 +534,7 @@ static void engine_dry_run(struct engine *e, struct job *j)
 }
 
 /* Claims one due row: in_flight with a lease, in one transaction with its audit event. */
-static struct job *engine_claim(struct engine *e, const struct due *d, struct strbuf *err)
+static struct job *engine_claim(struct push_engine *e, const struct due *d, struct strbuf *err)
 {
     struct job *j = xcalloc(1, sizeof *j);
     sb_init(&j->resp);
@@ -568,7 +574,7 @@ static struct job *engine_claim(struct engine *e, const struct due *d, struct st
     return j;
 }
 
-static void engine_remove_active(struct engine *e, struct job *j)
+static void engine_remove_active(struct push_engine *e, struct job *j)
 {
     for (size_t i = 0; i < e->nactive; i++) {
         if (e->active[i] == j) {
@@ -578,92 +584,146 @@ static void engine_remove_active(struct engine *e, struct job *j)
     }
 }
 
-enum status push_run(struct store *s, const struct config *cfg, const struct push_opts *opts,
-                     const struct reporter *rep, struct push_summary *sum, struct strbuf *err)
+enum status push_engine_new(struct store *s, const struct config *cfg, const struct push_opts *opts,
+                            const struct reporter *rep, struct push_engine **out,
+                            struct strbuf *err)
 {
-    memset(sum, 0, sizeof *sum);
-    struct engine e = {.s = s, .cfg = cfg, .opts = opts, .rep = rep, .sum = sum};
-    e.actor = opts->actor ? opts->actor : "push";
-    settings_load(cfg, &e.set, err);
-    sb_reset(err);
-    e.start_wall = clock_now();
-    clock_gettime(CLOCK_MONOTONIC, &e.start_mono);
-    srand((unsigned)(time(NULL) ^ getpid()));
+    *out = NULL;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
         sb_setf(err, "cannot initialise libcurl");
         return ST_INTERNAL;
     }
-    e.multi = curl_multi_init();
-    enum status st = ST_OK;
-    struct due *due = NULL;
-    size_t ndue = 0, next = 0;
-    int64_t next_due = 0;
-    bool fetched = false;
-    for (;;) {
-        /* --once and --dry-run make one pass over the rows due at the start; otherwise the list
-         * is refreshed whenever it has been worked through. */
-        if (next == ndue && (!fetched || !(opts->once || opts->dry_run))) {
-            due_free(due, ndue);
-            due = NULL;
-            ndue = next = 0;
-            st = engine_due(&e, &due, &ndue, &next_due, err);
-            if (st != ST_OK)
-                break;
-            if (fetched && ndue == 0 && e.nactive == 0) {
-                int64_t wait = next_due ? next_due - engine_now(&e) : -1;
-                if (wait < 0 || wait > (int64_t)e.set.wait_s)
-                    break;
-                sleep((unsigned)(wait > 0 ? wait : 1));
-                continue;
-            }
-            fetched = true;
-        }
-        while (next < ndue && e.nactive < (size_t)e.set.concurrency) {
-            struct job *j = engine_claim(&e, &due[next++], err);
-            if (!j)
-                continue;
-            job_prepare(&e, j);
-            e.active = xreallocarray(e.active, e.nactive + 1, sizeof *e.active);
-            e.active[e.nactive++] = j;
-        }
-        if (e.nactive == 0) {
-            if (next < ndue)
-                continue;
-            if (opts->once || opts->dry_run)
-                break;
-            continue; /* refresh: retries may be due */
-        }
-        int running = 0;
-        curl_multi_perform(e.multi, &running);
-        curl_multi_poll(e.multi, NULL, 0, 200, NULL);
-        curl_multi_perform(e.multi, &running);
-        CURLMsg *msg;
-        int left;
-        while ((msg = curl_multi_info_read(e.multi, &left)) != NULL) {
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            struct job *j = NULL;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
-            CURLcode res = msg->data.result;
-            curl_multi_remove_handle(e.multi, msg->easy_handle);
-            if (!engine_complete(&e, j, res, err)) {
-                engine_remove_active(&e, j);
-                job_free(j);
-            }
+    struct push_engine *e = xcalloc(1, sizeof *e);
+    e->s = s;
+    e->cfg = cfg;
+    e->opts_copy = *opts;
+    e->opts = &e->opts_copy;
+    e->rep = rep;
+    e->sum = &e->own_sum;
+    e->actor = opts->actor ? opts->actor : "push";
+    settings_load(cfg, &e->set, err);
+    sb_reset(err);
+    e->start_wall = clock_now();
+    clock_gettime(CLOCK_MONOTONIC, &e->start_mono);
+    srand((unsigned)(time(NULL) ^ getpid()));
+    e->multi = curl_multi_init();
+    *out = e;
+    return ST_OK;
+}
+
+enum status push_engine_step(struct push_engine *e, int timeout_ms, enum push_state *state,
+                             struct strbuf *err)
+{
+    const struct push_opts *opts = e->opts;
+    *state = PUSH_BUSY;
+    /* --once and --dry-run make one pass over the rows due at the start; otherwise the list is
+     * refreshed whenever it has been worked through. */
+    if (e->next == e->ndue && (!e->fetched || !(opts->once || opts->dry_run))) {
+        due_free(e->due, e->ndue);
+        e->due = NULL;
+        e->ndue = e->next = 0;
+        enum status st = engine_due(e, &e->due, &e->ndue, &e->next_due, err);
+        if (st != ST_OK)
+            return st;
+        e->fetched = true;
+    }
+    while (e->next < e->ndue && e->nactive < (size_t)e->set.concurrency) {
+        struct job *j = engine_claim(e, &e->due[e->next++], err);
+        if (!j)
+            continue;
+        job_prepare(e, j);
+        e->active = xreallocarray(e->active, e->nactive + 1, sizeof *e->active);
+        e->active[e->nactive++] = j;
+    }
+    if (e->nactive == 0) {
+        if (e->next < e->ndue)
+            return ST_OK;
+        if (opts->once || opts->dry_run)
+            *state = PUSH_DONE;
+        else if (e->ndue == 0)
+            *state = PUSH_IDLE;
+        return ST_OK;
+    }
+    int running = 0;
+    curl_multi_perform(e->multi, &running);
+    curl_multi_poll(e->multi, NULL, 0, timeout_ms, NULL);
+    curl_multi_perform(e->multi, &running);
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(e->multi, &left)) != NULL) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        struct job *j = NULL;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+        CURLcode res = msg->data.result;
+        curl_multi_remove_handle(e->multi, msg->easy_handle);
+        if (!engine_complete(e, j, res, err)) {
+            engine_remove_active(e, j);
+            job_free(j);
         }
     }
-    due_free(due, ndue);
-    for (size_t i = 0; i < e.nactive; i++) {
-        curl_multi_remove_handle(e.multi, e.active[i]->easy);
-        job_free(e.active[i]);
+    return ST_OK;
+}
+
+int64_t push_engine_next_due(const struct push_engine *e)
+{
+    return e->next_due;
+}
+
+const struct push_summary *push_engine_summary(const struct push_engine *e)
+{
+    return e->sum;
+}
+
+bool push_engine_config_problem(const struct push_engine *e)
+{
+    return e->config_problem;
+}
+
+void push_engine_free(struct push_engine **pp)
+{
+    if (!pp || !*pp)
+        return;
+    struct push_engine *e = *pp;
+    due_free(e->due, e->ndue);
+    for (size_t i = 0; i < e->nactive; i++) {
+        curl_multi_remove_handle(e->multi, e->active[i]->easy);
+        job_free(e->active[i]);
     }
-    free(e.active);
-    curl_multi_cleanup(e.multi);
-    for (size_t i = 0; i < e.nconns; i++)
-        prov_conn_done(&e.conns[i]);
-    free(e.conns);
+    free(e->active);
+    curl_multi_cleanup(e->multi);
+    for (size_t i = 0; i < e->nconns; i++)
+        prov_conn_done(&e->conns[i]);
+    free(e->conns);
+    free(e);
     curl_global_cleanup();
-    if (st == ST_OK && e.config_problem) {
+    *pp = NULL;
+}
+
+enum status push_run(struct store *s, const struct config *cfg, const struct push_opts *opts,
+                     const struct reporter *rep, struct push_summary *sum, struct strbuf *err)
+{
+    memset(sum, 0, sizeof *sum);
+    struct push_engine *e = NULL;
+    enum status st = push_engine_new(s, cfg, opts, rep, &e, err);
+    if (st != ST_OK)
+        return st;
+    for (;;) {
+        enum push_state state;
+        st = push_engine_step(e, 200, &state, err);
+        if (st != ST_OK || state == PUSH_DONE)
+            break;
+        if (state == PUSH_IDLE) { /* wait for retries due soon; leave later ones to cron */
+            int64_t wait = e->next_due ? e->next_due - engine_now(e) : -1;
+            if (wait < 0 || wait > (int64_t)e->set.wait_s)
+                break;
+            sleep((unsigned)(wait > 0 ? wait : 1));
+        }
+    }
+    *sum = *e->sum;
+    bool config_problem = e->config_problem;
+    push_engine_free(&e);
+    if (st == ST_OK && config_problem) {
         sb_setf(err, "some actions were not sent: a provider is not configured (see warnings)");
         st = ST_CONFIG;
     }

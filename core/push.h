@@ -38,6 +38,33 @@ struct push_summary {
     int skipped;   /* actions whose provider is not configured */
 };
 
+/* The engine as a handle for an event loop (the console drives it from its main loop; push_run
+ * is a loop around it). */
+struct push_engine;
+
+enum push_state {
+    PUSH_BUSY, /* requests in flight or actions left to claim: call step again */
+    PUSH_IDLE, /* nothing due now (push_engine_next_due says when something will be) */
+    PUSH_DONE, /* --once / --dry-run: the pass is complete */
+};
+
+/* A new engine; caller frees with push_engine_free. opts is copied. */
+enum status push_engine_new(struct store *s, const struct config *cfg, const struct push_opts *opts,
+                            const struct reporter *rep, struct push_engine **out,
+                            struct strbuf *err);
+/* Claims due actions up to the concurrency, moves transfers along, waiting at most timeout_ms
+ * (0: not at all), and records what finished. Never blocks longer than timeout_ms plus the
+ * database writes of the transitions. */
+enum status push_engine_step(struct push_engine *e, int timeout_ms, enum push_state *state,
+                             struct strbuf *err);
+/* The earliest future time (epoch seconds) an action becomes due, 0 when none. */
+int64_t push_engine_next_due(const struct push_engine *e);
+/* Counters so far; borrowed. */
+const struct push_summary *push_engine_summary(const struct push_engine *e);
+/* True when a due action's provider is not configured (reported through the reporter). */
+bool push_engine_config_problem(const struct push_engine *e);
+void push_engine_free(struct push_engine **pp);
+
 /* Runs the engine over s with the [push] and [provider NAME] settings of cfg. ST_CONFIG (after
  * doing everything else) when a due action's provider is not configured or its key is unsafe. */
 enum status push_run(struct store *s, const struct config *cfg, const struct push_opts *opts,
