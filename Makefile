@@ -175,3 +175,7 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) credence
+
+# --- benchmarks (not part of make test) ---------------------------------------------------------
+bench: credence
+	bench/run_import_bench.sh

@@ -5,11 +5,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strmap {
     char **keys; /* owned copies; NULL marks an empty slot */
     long *values;
-    size_t cap; /* power of two */
+    size_t *lens;     /* key lengths */
+    uint64_t *hashes; /* key hashes, to skip most comparisons */
+    size_t cap;       /* power of two */
     size_t count;
 };
 

@@ -120,7 +120,10 @@ static const char *attribute(struct usage_import *ui, const struct usage_record 
         if (strcmp(kind, "tag") == 0) {
             for (int t = 0; t < r->ntags && !found; t++) {
                 sb_reset(&k);
-                sb_addf(&k, "tag\x1f%s=%s", r->tag_keys[t], r->tag_values[t]);
+                sb_adds(&k, "tag\x1f");
+                sb_adds(&k, r->tag_keys[t]);
+                sb_addc(&k, '=');
+                sb_adds(&k, r->tag_values[t]);
                 if (strmap_get(&ui->bindings, k.buf, k.len, &idx))
                     found = ui->pool_ids[idx];
             }
@@ -132,13 +135,16 @@ static const char *attribute(struct usage_import *ui, const struct usage_record 
         if (!value || !*value)
             continue;
         sb_reset(&k);
-        sb_addf(&k, "%s\x1f%s", kind, value);
+        sb_adds(&k, kind);
+        sb_addc(&k, '\x1f');
+        sb_adds(&k, value);
         if (strmap_get(&ui->bindings, k.buf, k.len, &idx))
             found = ui->pool_ids[idx];
         /* a workload named in a tag binding (tag:workload=spiffe://...) binds the same way */
         if (!found && strcmp(kind, "workload") == 0) {
             sb_reset(&k);
-            sb_addf(&k, "tag\x1fworkload=%s", value);
+            sb_adds(&k, "tag\x1fworkload=");
+            sb_adds(&k, value);
             if (strmap_get(&ui->bindings, k.buf, k.len, &idx))
                 found = ui->pool_ids[idx];
         }
@@ -173,8 +179,11 @@ static enum status sink_emit(void *ctx, const struct usage_record *r, struct str
                                 r->quantity_unit};
     struct strbuf k;
     sb_init(&k);
-    for (int i = 0; i < RK_FIELDS; i++)
-        sb_addf(&k, "%s\x1f", f[i] ? f[i] : "");
+    for (int i = 0; i < RK_FIELDS; i++) { /* no printf on the hot path */
+        if (f[i])
+            sb_adds(&k, f[i]);
+        sb_addc(&k, '\x1f');
+    }
     sb_adds(&k, r->scope_key ? r->scope_key : "");
     long idx;
     if (!strmap_get(&ui->keys, k.buf, k.len, &idx)) {
