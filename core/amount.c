@@ -163,3 +163,13 @@ int64_t amount_percent_of(int64_t micros, double pct)
     long double v = (long double)micros * (long double)pct / 100.0L;
     return (int64_t)llroundl(v);
 }
+
+int64_t amount_round_up_2sig(int64_t micros)
+{
+    if (micros <= 0)
+        return 0;
+    int64_t unit = AMOUNT_SCALE;
+    while (micros / unit >= 100)
+        unit *= 10;
+    return (micros + unit - 1) / unit * unit;
+}

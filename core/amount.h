@@ -24,6 +24,9 @@ enum amount_parse_result amount_parse(const char *s, size_t len, int64_t *micros
 char *amount_format(int64_t micros, int decimals, bool group, char *buf);
 /* Rounds micros to a whole number of 10^-decimals units, half away from zero. */
 int64_t amount_round(int64_t micros, int decimals);
+/* Rounds a positive amount up to two significant digits (6,234 -> 6,300; 118 -> 120): grants
+ * proposed from usage read as round numbers. Zero or less gives 0. */
+int64_t amount_round_up_2sig(int64_t micros);
 /* micros as a double rounded to cents, for JSON output only (never for arithmetic). */
 double amount_to_cents_double(int64_t micros);
 /* a * pct / 100 with pct in micro-percent precision as a double percent; rounds to micros. */

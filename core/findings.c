@@ -26,22 +26,6 @@ void finding_id(const char *rule, const char *subject, char *out)
     out[16] = '\0';
 }
 
-static enum status exec_bound(struct store *s, const char *sql, const char *const *args, int n,
-                              struct strbuf *err)
-{
-    sqlite3_stmt *st = NULL;
-    enum status rc = store_stmt(s, sql, &st, err);
-    if (rc != ST_OK)
-        return rc;
-    for (int i = 0; i < n; i++)
-        store_bind_text(st, i + 1, args[i]);
-    int step = sqlite3_step(st);
-    if (step != SQLITE_DONE)
-        rc = store_error(s, step, "findings", err);
-    store_stmt_done(st);
-    return rc;
-}
-
 static enum status audit_finding(struct store *s, const char *actor, const char *event,
                                  const char *id, const struct rule_hit *h, struct strbuf *err)
 {
@@ -96,11 +80,11 @@ enum status findings_refresh(struct store *s, const struct config *cfg, int32_t 
         if (!*state) {
             const char *args[] = {id,          rule_name(h->rule), h->pool_id, h->subject,
                                   h->severity, h->explanation,     detail,     now};
-            rc = exec_bound(s,
-                            "INSERT INTO finding(id, rule, pool_id, subject, severity, state, "
-                            "explanation, detail, detected_at, updated_at) VALUES "
-                            "(?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?8)",
-                            args, 8, err);
+            rc = store_exec_args(s,
+                                 "INSERT INTO finding(id, rule, pool_id, subject, severity, state, "
+                                 "explanation, detail, detected_at, updated_at) VALUES "
+                                 "(?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?8)",
+                                 args, 8, err);
             event = "finding.opened";
         } else {
             const char *next = state;
@@ -118,13 +102,13 @@ enum status findings_refresh(struct store *s, const struct config *cfg, int32_t 
                                   now,
                                   next,
                                   strcmp(state, "resolved") == 0 ? "1" : "0"};
-            rc = exec_bound(s,
-                            "UPDATE finding SET severity = ?2, explanation = ?3, detail = ?4, "
-                            "updated_at = ?5, state = ?6, resolved_at = NULL, "
-                            "snoozed_until = CASE WHEN ?6 = 'snoozed' THEN snoozed_until END, "
-                            "detected_at = CASE WHEN ?7 = '1' THEN ?5 ELSE detected_at END "
-                            "WHERE id = ?1",
-                            args, 7, err);
+            rc = store_exec_args(s,
+                                 "UPDATE finding SET severity = ?2, explanation = ?3, detail = ?4, "
+                                 "updated_at = ?5, state = ?6, resolved_at = NULL, "
+                                 "snoozed_until = CASE WHEN ?6 = 'snoozed' THEN snoozed_until END, "
+                                 "detected_at = CASE WHEN ?7 = '1' THEN ?5 ELSE detected_at END "
+                                 "WHERE id = ?1",
+                                 args, 7, err);
         }
         free(detail);
         if (rc == ST_OK && event) {
@@ -147,10 +131,10 @@ enum status findings_refresh(struct store *s, const struct config *cfg, int32_t 
                 continue;
             }
             const char *args[] = {id, now};
-            rc = exec_bound(s,
-                            "UPDATE finding SET state = 'resolved', resolved_at = ?2, "
-                            "updated_at = ?2 WHERE id = ?1",
-                            args, 2, err);
+            rc = store_exec_args(s,
+                                 "UPDATE finding SET state = 'resolved', resolved_at = ?2, "
+                                 "updated_at = ?2 WHERE id = ?1",
+                                 args, 2, err);
             if (rc == ST_OK) {
                 json_t *data = json_pack("{ss ss ss}", "finding", id, "rule", store_col_text(st, 1),
                                          "why", "the condition no longer holds");

@@ -40,16 +40,6 @@ bool decide_action_parse(const char *s, enum decide_action *out)
 
 /* ---- recommendations ---------------------------------------------------------------------- */
 
-static int64_t nice_round_up(int64_t micros)
-{
-    if (micros <= 0)
-        return 0;
-    int64_t unit = AMOUNT_SCALE;
-    while (micros / unit >= 100)
-        unit *= 10;
-    return (micros + unit - 1) / unit * unit;
-}
-
 enum status review_recommend(struct store *s, const struct config *cfg, const struct pool *p,
                              int32_t today, struct recommendation *out, struct strbuf *err)
 {
@@ -90,7 +80,7 @@ enum status review_recommend(struct store *s, const struct config *cfg, const st
                 max_util = u;
         }
         if (last > first && max_util < 50.0 && peak < cur->grant) {
-            int64_t proposal = nice_round_up(peak + peak / 5);
+            int64_t proposal = amount_round_up_2sig(peak + peak / 5);
             if (proposal <= 0 || proposal >= cur->grant) {
                 out->action = "approve";
                 snprintf(out->reason, sizeof out->reason,
@@ -301,22 +291,6 @@ static enum status parse_removed(const struct pool *p, const char *list, char **
     return ST_OK;
 }
 
-static enum status exec_text(struct store *s, const char *sql, const char *const *args, int n,
-                             struct strbuf *err)
-{
-    sqlite3_stmt *st = NULL;
-    enum status rc = store_prepare(s, sql, &st, err);
-    if (rc != ST_OK)
-        return rc;
-    for (int i = 0; i < n; i++)
-        store_bind_text(st, i + 1, args[i]);
-    int step = sqlite3_step(st);
-    if (step != SQLITE_DONE)
-        rc = store_error(s, step, "review", err);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* Opens an item (campaign NULL) asking `reviewer` to act on the pool: confirm an emergency
  * action or look at an escalation. */
 static enum status open_side_item(struct store *s, const struct pool *p, const char *kind,
@@ -324,10 +298,11 @@ static enum status open_side_item(struct store *s, const struct pool *p, const c
 {
     const char *reviewer = *p->owner ? p->owner : p->custodian;
     const char *args[] = {p->id, kind, reviewer, why, now};
-    return exec_text(s,
-                     "INSERT INTO review_item(campaign_id, pool_id, kind, reviewer, assigned_why, "
-                     "created_at) VALUES (NULL, ?1, ?2, ?3, ?4, ?5)",
-                     args, 5, err);
+    return store_exec_args(
+        s,
+        "INSERT INTO review_item(campaign_id, pool_id, kind, reviewer, assigned_why, "
+        "created_at) VALUES (NULL, ?1, ?2, ?3, ?4, ?5)",
+        args, 5, err);
 }
 
 enum status review_decide(struct store *s, const struct config *cfg, const struct identity *who,
@@ -501,8 +476,8 @@ enum status review_decide(struct store *s, const struct config *cfg, const struc
             char id_s[24];
             snprintf(id_s, sizeof id_s, "%lld", (long long)decision_id);
             args[2] = id_s;
-            rc = exec_text(s, "UPDATE decision SET audit_seq = ?1, signed = ?2 WHERE id = ?3", args,
-                           3, err);
+            rc = store_exec_args(s, "UPDATE decision SET audit_seq = ?1, signed = ?2 WHERE id = ?3",
+                                 args, 3, err);
         }
     }
     if (rc == ST_OK && entitlement) {
@@ -546,30 +521,30 @@ enum status review_decide(struct store *s, const struct config *cfg, const struc
         const char *status = a == DA_APPROVE ? "active" : a == DA_REDUCE ? "reduced" : "revoked";
         if (entitlement) {
             const char *args[] = {p.id, status, today_s, now};
-            rc = exec_text(s,
-                           "UPDATE pool SET status = ?2, last_review = ?3, updated_at = ?4 "
-                           "WHERE id = ?1",
-                           args, 4, err);
+            rc = store_exec_args(s,
+                                 "UPDATE pool SET status = ?2, last_review = ?3, updated_at = ?4 "
+                                 "WHERE id = ?1",
+                                 args, 4, err);
         }
         if (rc == ST_OK && a == DA_REDUCE && req->grant >= 0) {
             char g[AMOUNT_BUF], id_s[24];
             snprintf(g, sizeof g, "%lld", (long long)req->grant);
             snprintf(id_s, sizeof id_s, "%lld", (long long)decision_id);
             const char *args[] = {p.id, eff_s, g, id_s, now};
-            rc = exec_text(s,
-                           "INSERT INTO grant_change(pool_id, effective_from, grant_micros, "
-                           "decision_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                           args, 5, err);
+            rc = store_exec_args(s,
+                                 "INSERT INTO grant_change(pool_id, effective_from, grant_micros, "
+                                 "decision_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                 args, 5, err);
         }
         for (size_t i = 0; rc == ST_OK && i < nremoved; i++) {
             const char *colon = strchr(removed[i], ':');
             char kind[16];
             snprintf(kind, sizeof kind, "%.*s", (int)(colon - removed[i]), removed[i]);
             const char *args[] = {p.id, kind, colon + 1};
-            rc = exec_text(s,
-                           "DELETE FROM scope_entry WHERE pool_id = ?1 AND kind = ?2 AND "
-                           "pattern = ?3",
-                           args, 3, err);
+            rc = store_exec_args(s,
+                                 "DELETE FROM scope_entry WHERE pool_id = ?1 AND kind = ?2 AND "
+                                 "pattern = ?3",
+                                 args, 3, err);
         }
         /* Items: an emergency action asks the owner to confirm; other entitlement decisions
          * close the pool's open items. */
@@ -580,10 +555,10 @@ enum status review_decide(struct store *s, const struct config *cfg, const struc
             char id_s[24];
             snprintf(id_s, sizeof id_s, "%lld", (long long)decision_id);
             const char *args[] = {p.id, id_s};
-            rc = exec_text(s,
-                           "UPDATE review_item SET state = 'decided', decision_id = ?2 WHERE "
-                           "pool_id = ?1 AND state = 'open'",
-                           args, 2, err);
+            rc = store_exec_args(s,
+                                 "UPDATE review_item SET state = 'decided', decision_id = ?2 WHERE "
+                                 "pool_id = ?1 AND state = 'open'",
+                                 args, 2, err);
         }
         /* Triage acts on findings. */
         if (rc == ST_OK && (a == DA_ACKNOWLEDGE || a == DA_SNOOZE)) {
@@ -804,7 +779,8 @@ enum status review_escalate_overdue(struct store *s, int32_t today, const char *
         char id_s[24];
         snprintf(id_s, sizeof id_s, "%lld", (long long)sqlite3_column_int64(st, 0));
         const char *args[] = {id_s, now};
-        rc = exec_text(s, "UPDATE review_item SET escalated_at = ?2 WHERE id = ?1", args, 2, err);
+        rc = store_exec_args(s, "UPDATE review_item SET escalated_at = ?2 WHERE id = ?1", args, 2,
+                             err);
         if (rc == ST_OK) {
             json_t *data = json_pack("{ss ss ss}", "campaign", store_col_text(st, 3), "reviewer",
                                      store_col_text(st, 2), "due", store_col_text(st, 4));

@@ -630,17 +630,6 @@ static enum status rule_orphaned(struct rule_ctx *c)
     return ST_OK;
 }
 
-/* Rounds up to two significant digits: 6,234 -> 6,300; 118 -> 120. */
-static int64_t nice_round_up(int64_t micros)
-{
-    if (micros <= 0)
-        return 0;
-    int64_t unit = AMOUNT_SCALE;
-    while (micros / unit >= 100)
-        unit *= 10;
-    return (micros + unit - 1) / unit * unit;
-}
-
 static enum status rule_renewal_due(struct rule_ctx *c)
 {
     int32_t exp = c->p->expires_on;
@@ -651,7 +640,7 @@ static enum status rule_renewal_due(struct rule_ctx *c)
     for (size_t i = c->nrows >= 3 ? c->nrows - 3 : 0; i + 1 < c->nrows; i++)
         if (c->rows[i].consumed > peak)
             peak = c->rows[i].consumed;
-    int64_t proposal = nice_round_up(peak + peak / 5);
+    int64_t proposal = amount_round_up_2sig(peak + peak / 5);
     char a[AMOUNT_BUF + 16], b[AMOUNT_BUF + 16], d[DATE_BUF];
     int left = exp - c->today;
     hit_add(c, RULE_RENEWAL_DUE, c->p->id, c->p->id,

@@ -83,6 +83,22 @@ void store_stmt_done(sqlite3_stmt *stmt)
         sqlite3_reset(stmt);
 }
 
+enum status store_exec_args(struct store *s, const char *sql, const char *const *args, int n,
+                            struct strbuf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum status rc = store_prepare(s, sql, &st, err);
+    if (rc != ST_OK)
+        return rc;
+    for (int i = 0; i < n; i++)
+        store_bind_text(st, i + 1, args[i]);
+    int step = sqlite3_step(st);
+    if (step != SQLITE_DONE)
+        rc = store_error(s, step, "database", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 void store_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
     if (s)

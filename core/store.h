@@ -58,6 +58,9 @@ enum status store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
 enum status store_stmt(struct store *s, const char *sql, sqlite3_stmt **stmt, struct strbuf *err);
 /* Resets a statement from store_stmt (NULL is ignored). */
 void store_stmt_done(sqlite3_stmt *stmt);
+/* Runs one statement binding args[0..n) as text (NULL binds NULL). */
+enum status store_exec_args(struct store *s, const char *sql, const char *const *args, int n,
+                            struct strbuf *err);
 /* Runs SQL with no results (may hold several statements). */
 enum status store_exec(struct store *s, const char *sql, struct strbuf *err);
 
