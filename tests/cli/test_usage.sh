@@ -3,7 +3,7 @@
 # bindings, exact totals, idempotence, supersession by restated and shorter re-exports, gzip,
 # located errors with the database unchanged, --skip-bad-rows with a rejects file, garbage input.
 source "$(dirname "$0")/lib.sh"
-SAMPLES="$ROOT/../shared/reference/focus-samples"
+SAMPLES="$FIX/focus-samples"   # the FOCUS specification's own samples (CC-BY-4.0, see its README)
 U="$FIX/usage"
 
 # --- the FOCUS specification's 26 sample files: each imports, none crashes ---------------------
