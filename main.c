@@ -16,6 +16,12 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"review", cmd_review, "", "open the console (also: credence with no command)",
+     "Opens the terminal console as the resolved identity: dashboard (1), your queue (2),\n"
+     "pools (3), findings (4), outbox (5); j/k or arrows move, Enter opens a pool, / searches,\n"
+     "R switches role, ? shows every key, q goes back, Q quits. Works at 80x24 and larger;\n"
+     "honours NO_COLOR; --theme default|mono. Deciding from the console comes next: use\n"
+     "credence decide meanwhile.\n"},
     {"demo", cmd_demo, "[--no-ui]", "build the bundled demo database",
      "Builds a fresh demo database (demo.db in the data directory, or --db PATH when its name\n"
      "contains 'demo') from the Acme organisation bundled in the binary: 15 people, 32 credit\n"
@@ -252,11 +258,11 @@ int main(int argc, char **argv)
         cli_ctx_done(&ctx);
         return rc;
     }
-    if (argc == 0) {
-        /* The console is the default command once it lands; until then, say how to start. */
-        print_overview(stderr);
+    if (argc == 0) { /* the console is the default command */
+        ctx.command = "review";
+        rc = cmd_review(&ctx, 0, argv);
         cli_ctx_done(&ctx);
-        return 64;
+        return rc;
     }
     if (is_help(argv[0]) || strcmp(argv[0], "help") == 0) {
         print_overview(stdout);

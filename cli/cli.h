@@ -68,6 +68,7 @@ void cli_put_cell(FILE *f, const char *s, int width);
 void cli_put_lines(FILE *f, const char *text);
 
 /* Command entry points (argc/argv are the words after the command words). */
+int cmd_review(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import_people(struct cli_ctx *ctx, int argc, char **argv);

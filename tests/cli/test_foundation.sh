@@ -19,7 +19,8 @@ c pools --bogus
 expect_rc 64 "unknown option"
 expect_err "unknown option '--bogus'" "unknown option message"
 c
-expect_rc 64 "no command before the console lands"
+expect_rc 64 "no command opens the console, which needs a terminal"
+expect_err "the console needs a terminal" "says so"
 
 # --- no database yet ------------------------------------------------------------------------
 c pools

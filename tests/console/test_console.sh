@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The console in a real terminal (tmux): dashboard, jumps, the pools list, a pool's detail with
+# its ledger, sparkline and findings, incremental search, help from the keymap, role switch,
+# resize to 80x24 and a too-small notice, NO_COLOR, and a pool name with an escape sequence.
+source "$(dirname "$0")/../cli/lib.sh"
+export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+unset CREDENCE_DB
+"$BIN" demo --no-ui >/dev/null 2>&1 || { echo "demo failed"; exit 1; }
+export CREDENCE_DB="$XDG_DATA_HOME/credence/demo.db" CREDENCE_NOW=2026-11-24
+# a pool whose name carries an escape sequence must show '?' and never reach the terminal raw
+sqlite3 "$CREDENCE_DB" "UPDATE pool SET name = 'Evil' || char(27) || '[2J name' WHERE id = 'agent-sandbox'"
+SOCK="credence-test-$$"
+tm() { tmux -L "$SOCK" "$@"; }
+screen() { sleep "${1:-0.8}"; tm capture-pane -p >"$T/screen"; }
+see() { # PATTERN description
+    checks=$((checks + 1))
+    grep -Eq -- "$1" "$T/screen" || { fail "$2: screen lacks /$1/"; sed 's/^/    | /' "$T/screen" | head -30; }
+}
+trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+tm new-session -d -x 120 -y 40 "env CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW $BIN --as dana; sleep 30"
+screen 1.5
+see "credence \| Dana Whitfield \(dana\) as owner \| Dashboard \| 2026-11-24" "top bar: who, role, view, date"
+see "CAMPAIGN 2026-Q4" "campaign progress on the dashboard"
+see "14 of 23 decided" "campaign numbers"
+see "1 dashboard  2 queue  3 pools" "bottom bar lists the keys"
+tm send-keys 2; screen
+see "\| Queue \|" "2 jumps to the queue"
+see "campaign +code-review-agent" "dana's campaign items"
+tm send-keys 3; screen
+see "POOL +NAME +PROVIDER" "pools header"
+see "Evil\?\[2J name" "escape sequence shown as ?"
+tm send-keys / s a l e s Enter; screen
+tm send-keys Enter; screen
+see "sales-copilot-prod  Sales copilot" "search then Enter opens the pool"
+see "PERIOD +GRANT +CARRY-IN" "ledger table"
+see "burn 60d" "sparkline"
+see "threshold +consumed 6,576.00 of 8,000.00 USD" "findings with explanations"
+see "recommendation: " "recommendation"
+tm send-keys q; screen
+see "\| Pools \|" "q goes back"
+tm send-keys 4; screen
+see "critical +scope-drift +ticket-triage-bot" "findings view"
+tm send-keys '?'; screen
+see "Ctrl-L +redraw the screen" "help from the keymap"
+tm send-keys q R; screen
+see "as custodian" "R switches role"
+tm resize-window -x 80 -y 24; tm send-keys 3; screen
+see "^ credence \| Dana" "redrawn at 80x24"
+checks=$((checks + 1))
+python3 -c 'import sys; sys.exit(max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")) > 80)' "$T/screen" || fail "lines fit 80 columns"
+tm resize-window -x 60 -y 20; screen
+see "terminal too small" "too-small notice"
+tm resize-window -x 120 -y 40; screen
+see "\| Pools \|" "back after resize"
+tm send-keys Q; sleep 0.5
+tm kill-server 2>/dev/null
+# NO_COLOR: attributes only, still usable
+tm new-session -d -x 100 -y 30 "env NO_COLOR=1 CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW $BIN --as grace; sleep 30"
+screen 1.5
+see "as auditor \| Dashboard" "auditor console with NO_COLOR"
+tm send-keys 2; screen
+see "decision" "auditor queue lists decisions"
+tm send-keys Q
+finish

@@ -1,0 +1,18 @@
+/* The console (DESIGN.md section 6): one public entry point for main. */
+#ifndef CREDENCE_TUI_TUI_H
+#define CREDENCE_TUI_TUI_H
+
+#include "core/core.h"
+
+struct tui_opts {
+    struct store *store;         /* borrowed */
+    const struct config *config; /* borrowed, may be NULL */
+    const struct identity *who;  /* borrowed */
+    const char *theme;           /* "default" or "mono"; NULL: [ui] theme or default */
+};
+
+/* Runs the console until the user quits. Returns an exit code (0, or 64/70 with a message on
+ * stderr after the terminal is restored). */
+int tui_run(const struct tui_opts *opts);
+
+#endif

@@ -1,0 +1,456 @@
+/* The console's views: lists built from core queries in recalc, painted in draw. */
+#include <langinfo.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/findings.h"
+#include "core/push.h"
+#include "core/review.h"
+#include "core/rules.h"
+#include "tui/internal.h"
+
+void tui_rows_clear(struct tui_app *app)
+{
+    for (size_t i = 0; i < app->nrows; i++) {
+        free(app->rows[i].text);
+        free(app->rows[i].key);
+    }
+    free(app->rows);
+    app->rows = NULL;
+    app->nrows = 0;
+}
+
+void tui_rows_add(struct tui_app *app, const char *key, int role, const char *fmt, ...)
+{
+    struct strbuf sb;
+    sb_init(&sb);
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    app->rows = xreallocarray(app->rows, app->nrows + 1, sizeof *app->rows);
+    struct tui_row *r = &app->rows[app->nrows++];
+    r->text = sb_steal(&sb);
+    r->key = key ? xstrdup(key) : NULL;
+    r->role = role;
+}
+
+void tui_message(struct tui_app *app, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(app->message, sizeof app->message, fmt, ap);
+    va_end(ap);
+}
+
+/* A cell: text fitted (sanitised) to width columns, padded. */
+static void cell(struct strbuf *sb, const char *s, int width)
+{
+    text_fit(sb, s ? s : "", width, true);
+    sb_addc(sb, ' ');
+}
+
+static bool row_matches(const struct tui_app *app, size_t i)
+{
+    return !app->search[0] || strstr(app->rows[i].text, app->search);
+}
+
+void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width)
+{
+    wattron(w, theme_attr(CR_HEADER));
+    struct strbuf sb;
+    sb_init(&sb);
+    text_fit(&sb, app->header, width, true);
+    mvwaddstr(w, 0, 0, sb_str(&sb));
+    wattroff(w, theme_attr(CR_HEADER));
+    int rows = h - 1;
+    if (app->sel < app->top)
+        app->top = app->sel;
+    if (rows > 0 && app->sel >= app->top + (size_t)rows)
+        app->top = app->sel - (size_t)rows + 1;
+    /* only the rows on screen are fitted and painted */
+    for (int y = 0; y < rows && app->top + (size_t)y < app->nrows; y++) {
+        size_t i = app->top + (size_t)y;
+        sb_reset(&sb);
+        text_fit(&sb, app->rows[i].text, width, true);
+        attr_t a = i == app->sel ? theme_attr(CR_SELECTION) : theme_attr(app->rows[i].role);
+        wattron(w, a);
+        mvwaddstr(w, y + 1, 0, sb_str(&sb));
+        wattroff(w, a);
+    }
+    if (app->nrows == 0)
+        mvwaddstr(w, 1, 0, app->search[0] ? "(no row matches the search)" : "(nothing here)");
+    sb_done(&sb);
+}
+
+bool tui_list_handle(struct tui_app *app, enum tui_action a, int page)
+{
+    size_t n = app->nrows;
+    switch (a) {
+    case ACT_UP:
+        for (size_t i = app->sel; i-- > 0;)
+            if (row_matches(app, i)) {
+                app->sel = i;
+                break;
+            }
+        return true;
+    case ACT_DOWN:
+        for (size_t i = app->sel + 1; i < n; i++)
+            if (row_matches(app, i)) {
+                app->sel = i;
+                break;
+            }
+        return true;
+    case ACT_PAGE_UP:
+        app->sel = app->sel > (size_t)page ? app->sel - (size_t)page : 0;
+        return true;
+    case ACT_PAGE_DOWN:
+        app->sel = n ? (app->sel + (size_t)page < n ? app->sel + (size_t)page : n - 1) : 0;
+        return true;
+    case ACT_FIRST:
+        app->sel = 0;
+        return true;
+    case ACT_LAST:
+        app->sel = n ? n - 1 : 0;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static char *money(int64_t micros, const char *unit, char *buf)
+{
+    return amount_format(micros, strcmp(unit, "tokens") == 0 ? 0 : 2, true, buf);
+}
+
+/* ---- pools ------------------------------------------------------------------------------ */
+
+static void pools_recalc(struct tui_app *app)
+{
+    tui_rows_clear(app);
+    snprintf(app->header, sizeof app->header, "%-22s %-20s %-9s %-10s %-8s %-8s %12s %12s %5s %s",
+             "POOL", "NAME", "PROVIDER", "ENV", "OWNER", "STATUS", "CONSUMED", "AVAILABLE", "UTIL",
+             "FINDINGS");
+    struct pool *pools = NULL;
+    size_t n = 0;
+    struct strbuf err;
+    sb_init(&err);
+    if (pool_list(app->opts->store, &pools, &n, &err) != ST_OK)
+        tui_message(app, "%s", sb_str(&err));
+    int32_t today = clock_today();
+    for (size_t i = 0; i < n; i++) {
+        struct ledger_row cur;
+        if (ledger_current(app->opts->store, &pools[i], today, &cur, &err) != ST_OK)
+            continue;
+        char **rules = NULL;
+        size_t nr = 0;
+        pool_finding_rules(app->opts->store, pools[i].id, &rules, &nr, &err);
+        struct strbuf line;
+        sb_init(&line);
+        char a[AMOUNT_BUF], b[AMOUNT_BUF];
+        cell(&line, pools[i].id, 22);
+        cell(&line, pools[i].name, 20);
+        cell(&line, pools[i].provider, 9);
+        cell(&line, pools[i].environment, 10);
+        cell(&line, pools[i].owner, 8);
+        cell(&line, pools[i].status, 8);
+        sb_addf(&line, "%12s %12s %4.0f%% ", money(cur.consumed, pools[i].unit, a),
+                money(cur.grant + cur.carry_in, pools[i].unit, b), ledger_utilization_pct(&cur));
+        for (size_t k = 0; k < nr; k++)
+            sb_addf(&line, "%s%s", k ? "," : "", rules[k]);
+        tui_rows_add(app, pools[i].id, nr ? CR_MEDIUM : CR_NORMAL, "%s", sb_str(&line));
+        sb_done(&line);
+        for (size_t k = 0; k < nr; k++)
+            free(rules[k]);
+        free(rules);
+    }
+    pools_free(&pools, n);
+    sb_done(&err);
+}
+
+static bool pools_handle(struct tui_app *app, enum tui_action a)
+{
+    if (a == ACT_OPEN && app->nrows && app->rows[app->sel].key) {
+        snprintf(app->detail_id, sizeof app->detail_id, "%s", app->rows[app->sel].key);
+        app->previous = app->view;
+        app->view = &view_detail;
+        app->dirty = true;
+        return true;
+    }
+    return false;
+}
+
+const struct view_ops view_pools = {"Pools", pools_recalc, tui_list_draw, pools_handle};
+
+/* ---- pool detail ------------------------------------------------------------------------ */
+
+static void detail_recalc(struct tui_app *app)
+{
+    tui_rows_clear(app);
+    struct pool p;
+    pool_init(&p);
+    struct strbuf err;
+    sb_init(&err);
+    int32_t today = clock_today();
+    snprintf(app->header, sizeof app->header, "Pool %s", app->detail_id);
+    if (pool_get(app->opts->store, app->detail_id, &p, &err) != ST_OK) {
+        tui_message(app, "%s", sb_str(&err));
+        sb_done(&err);
+        return;
+    }
+    char a[AMOUNT_BUF], b[AMOUNT_BUF], c[AMOUNT_BUF], d[AMOUNT_BUF], e[AMOUNT_BUF], d1[DATE_BUF],
+        d2[DATE_BUF];
+    tui_rows_add(app, NULL, CR_TITLE, "%s  %s", p.id, p.name);
+    tui_rows_add(app, NULL, CR_NORMAL, "provider %s  account %s  environment %s  status %s",
+                 p.provider, p.account, p.environment, p.status);
+    tui_rows_add(app, NULL, CR_NORMAL, "owner %s  custodian %s  review every %d days",
+                 *p.owner ? p.owner : "(none)", *p.custodian ? p.custodian : "(none)",
+                 p.review_interval_days);
+    tui_rows_add(app, NULL, CR_NORMAL, "grant %s %s %s, rollover %s",
+                 money(p.grant_micros, p.unit, a), p.unit, p.period, p.rollover);
+    for (size_t i = 0; i < p.nbindings; i++)
+        tui_rows_add(app, NULL, CR_MUTED, "binding %s:%s", p.bindings[i].kind, p.bindings[i].value);
+    for (size_t i = 0; i < p.nscope; i++)
+        tui_rows_add(app, NULL, CR_MUTED, "scope   %s:%s", p.scope[i].kind, p.scope[i].value);
+    struct ledger_row *rows = NULL;
+    size_t n = 0;
+    if (ledger_compute(app->opts->store, &p, today, &rows, &n, &err) == ST_OK) {
+        tui_rows_add(app, NULL, CR_HEADER, "%-23s %14s %14s %14s %14s %14s", "PERIOD", "GRANT",
+                     "CARRY-IN", "CONSUMED", "REMAINING", "CARRY-OUT");
+        for (size_t i = n > 5 ? n - 5 : 0; i < n; i++)
+            tui_rows_add(app, NULL, CR_NORMAL, "%s..%s %14s %14s %14s %14s %14s",
+                         date_format(rows[i].start, d1), date_format(rows[i].end - 1, d2),
+                         money(rows[i].grant, p.unit, a), money(rows[i].carry_in, p.unit, b),
+                         money(rows[i].consumed, p.unit, c), money(rows[i].remaining, p.unit, d),
+                         money(rows[i].carry_out, p.unit, e));
+    }
+    free(rows);
+    /* daily burn of the last 60 days as a sparkline (block characters; ASCII without UTF-8) */
+    int64_t daily[60];
+    if (pool_daily(app->opts->store, &p, today - 59, today + 1, daily, &err) == ST_OK) {
+        int64_t max = 1;
+        for (int i = 0; i < 60; i++)
+            if (daily[i] > max)
+                max = daily[i];
+        static const char *const blocks[] = {" ",      "\u2581", "\u2582", "\u2583", "\u2584",
+                                             "\u2585", "\u2586", "\u2587", "\u2588"};
+        static const char *const ascii[] = {" ", ".", ".", ":", ":", "|", "|", "#", "#"};
+        bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+        struct strbuf spark;
+        sb_init(&spark);
+        for (int i = 0; i < 60; i++) {
+            int level = daily[i] > 0 ? 1 + (int)(7 * daily[i] / max) : 0;
+            sb_adds(&spark, utf8 ? blocks[level] : ascii[level]);
+        }
+        tui_rows_add(app, NULL, CR_BAR, "burn 60d %s  peak %s %s/day", sb_str(&spark),
+                     money(max, p.unit, a), p.unit);
+        sb_done(&spark);
+    }
+    struct finding *f = NULL;
+    size_t nf = 0;
+    struct finding_filter ff = {NULL, NULL, p.id, false};
+    if (findings_list(app->opts->store, &ff, &f, &nf, &err) == ST_OK) {
+        tui_rows_add(app, NULL, CR_HEADER, "FINDINGS (%zu)", nf);
+        for (size_t i = 0; i < nf; i++)
+            tui_rows_add(app, NULL, theme_role_for_severity(f[i].severity), "%-8s %-20s %s",
+                         f[i].severity, f[i].rule, f[i].explanation);
+    }
+    findings_free(f, nf);
+    struct recommendation rec;
+    if (review_recommend(app->opts->store, app->opts->config, &p, today, &rec, &err) == ST_OK)
+        tui_rows_add(app, NULL, CR_OK, "recommendation: %s (%s)", rec.action, rec.reason);
+    pool_done(&p);
+    sb_done(&err);
+}
+
+static bool detail_handle(struct tui_app *app, enum tui_action a)
+{
+    if (a == ACT_BACK) {
+        app->view = app->previous ? app->previous : &view_pools;
+        app->dirty = true;
+        return true;
+    }
+    return false;
+}
+
+const struct view_ops view_detail = {"Pool", detail_recalc, tui_list_draw, detail_handle};
+
+/* ---- findings --------------------------------------------------------------------------- */
+
+static void findings_recalc(struct tui_app *app)
+{
+    tui_rows_clear(app);
+    snprintf(app->header, sizeof app->header, "%-8s %-21s %-24s %-12s %s", "SEVERITY", "RULE",
+             "POOL / SUBJECT", "STATE", "EXPLANATION");
+    struct finding *f = NULL;
+    size_t n = 0;
+    struct strbuf err;
+    sb_init(&err);
+    struct finding_filter ff = {0};
+    if (findings_list(app->opts->store, &ff, &f, &n, &err) != ST_OK)
+        tui_message(app, "%s", sb_str(&err));
+    for (size_t i = 0; i < n; i++) {
+        struct strbuf line;
+        sb_init(&line);
+        cell(&line, f[i].severity, 8);
+        cell(&line, f[i].rule, 21);
+        cell(&line, f[i].pool_id ? f[i].pool_id : f[i].subject, 24);
+        cell(&line, f[i].state, 12);
+        sb_adds(&line, f[i].explanation);
+        tui_rows_add(app, f[i].pool_id, theme_role_for_severity(f[i].severity), "%s",
+                     sb_str(&line));
+        sb_done(&line);
+    }
+    findings_free(f, n);
+    sb_done(&err);
+}
+
+const struct view_ops view_findings = {"Findings", findings_recalc, tui_list_draw, pools_handle};
+
+/* ---- queue ------------------------------------------------------------------------------ */
+
+static void queue_recalc(struct tui_app *app)
+{
+    tui_rows_clear(app);
+    snprintf(app->header, sizeof app->header, "%-8s %-10s %-24s %5s  %-8s %s", "RISK", "KIND",
+             "POOL", "UTIL", "ADVICE", "WHY");
+    json_t *q = NULL;
+    struct strbuf err;
+    sb_init(&err);
+    if (review_queue(app->opts->store, app->opts->config, app->opts->who, app->role, clock_today(),
+                     &q, &err) != ST_OK)
+        tui_message(app, "%s", sb_str(&err));
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(q, "items"), i, it)
+    {
+        json_t *rec = json_object_get(it, "recommendation");
+        struct strbuf line;
+        sb_init(&line);
+        const char *sev = json_string_value(json_object_get(it, "severity"));
+        cell(&line, sev, 8);
+        cell(&line, json_string_value(json_object_get(it, "kind")), 10);
+        cell(&line, json_string_value(json_object_get(it, "pool_id")), 24);
+        sb_addf(&line, "%4.0f%%  ", json_real_value(json_object_get(it, "utilization_pct")));
+        cell(&line, json_string_value(json_object_get(rec, "action")), 8);
+        sb_adds(&line, json_string_value(json_object_get(rec, "reason")));
+        tui_rows_add(app, json_string_value(json_object_get(it, "pool_id")),
+                     theme_role_for_severity(sev), "%s", sb_str(&line));
+        sb_done(&line);
+    }
+    json_decref(q);
+    sb_done(&err);
+}
+
+const struct view_ops view_queue = {"Queue", queue_recalc, tui_list_draw, pools_handle};
+
+/* ---- outbox ----------------------------------------------------------------------------- */
+
+static void outbox_recalc(struct tui_app *app)
+{
+    tui_rows_clear(app);
+    snprintf(app->header, sizeof app->header, "%5s %-22s %-9s %-9s %-16s %3s  %s", "ID", "POOL",
+             "PROVIDER", "STATE", "OP", "TRY", "SUMMARY / LAST ERROR");
+    json_t *arr = NULL;
+    struct strbuf err;
+    sb_init(&err);
+    if (push_list(app->opts->store, &arr, &err) != ST_OK)
+        tui_message(app, "%s", sb_str(&err));
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o)
+    {
+        const char *state = json_string_value(json_object_get(o, "state"));
+        const char *text = json_string_value(json_object_get(o, "last_error"));
+        if (!text)
+            text = json_string_value(json_object_get(o, "summary"));
+        struct strbuf line;
+        sb_init(&line);
+        sb_addf(&line, "%5lld ", (long long)json_integer_value(json_object_get(o, "id")));
+        cell(&line, json_string_value(json_object_get(o, "pool_id")), 22);
+        cell(&line, json_string_value(json_object_get(o, "provider")), 9);
+        cell(&line, state, 9);
+        cell(&line, json_string_value(json_object_get(o, "op")), 16);
+        sb_addf(&line, "%3lld  %s", (long long)json_integer_value(json_object_get(o, "attempts")),
+                text ? text : "");
+        bool bad = strcmp(state, "failed") == 0 || strcmp(state, "dead") == 0;
+        tui_rows_add(app, json_string_value(json_object_get(o, "pool_id")),
+                     bad                              ? CR_CRITICAL
+                     : strcmp(state, "verified") == 0 ? CR_OK
+                                                      : CR_NORMAL,
+                     "%s", sb_str(&line));
+        sb_done(&line);
+    }
+    json_decref(arr);
+    sb_done(&err);
+}
+
+const struct view_ops view_outbox = {"Outbox", outbox_recalc, tui_list_draw, pools_handle};
+
+/* ---- dashboard -------------------------------------------------------------------------- */
+
+static void dashboard_recalc(struct tui_app *app)
+{
+    tui_rows_clear(app);
+    snprintf(app->header, sizeof app->header, "Dashboard of %s (%s)", app->opts->who->login,
+             app->role);
+    struct strbuf err;
+    sb_init(&err);
+    struct finding *f = NULL;
+    size_t nf = 0;
+    struct finding_filter ff = {0};
+    int by_sev[5] = {0};
+    if (findings_list(app->opts->store, &ff, &f, &nf, &err) == ST_OK)
+        for (size_t i = 0; i < nf; i++)
+            by_sev[rule_severity_rank(f[i].severity)]++;
+    findings_free(f, nf);
+    tui_rows_add(app, NULL, CR_HEADER, "FINDINGS");
+    static const char *const names[] = {"", "low", "medium", "high", "critical"};
+    for (int r = 4; r >= 1; r--)
+        tui_rows_add(app, NULL, theme_role_for_severity(names[r]), "  %-9s %d", names[r],
+                     by_sev[r]);
+    json_t *st = NULL;
+    if (review_campaign_status(app->opts->store, NULL, clock_today(), &st, &err) == ST_OK) {
+        json_int_t total = json_integer_value(json_object_get(st, "total"));
+        json_int_t done = json_integer_value(json_object_get(st, "decided"));
+        int width = 30, fill = total ? (int)(width * done / total) : 0;
+        char bar[64];
+        memset(bar, '#', (size_t)fill);
+        memset(bar + fill, '.', (size_t)(width - fill));
+        bar[width] = '\0';
+        tui_rows_add(app, NULL, CR_HEADER, "CAMPAIGN %s (due %s)",
+                     json_string_value(json_object_get(st, "name")),
+                     json_string_value(json_object_get(st, "due")));
+        tui_rows_add(app, NULL, CR_BAR, "  [%s] %lld of %lld decided, %lld overdue", bar,
+                     (long long)done, (long long)total,
+                     (long long)json_integer_value(json_object_get(st, "overdue")));
+    } else {
+        tui_rows_add(app, NULL, CR_MUTED, "no campaign yet");
+    }
+    json_decref(st);
+    json_t *q = NULL;
+    if (review_queue(app->opts->store, app->opts->config, app->opts->who, app->role, clock_today(),
+                     &q, &err) == ST_OK)
+        tui_rows_add(app, NULL, CR_NORMAL, "your %s queue: %zu item%s (press 2)", app->role,
+                     json_array_size(json_object_get(q, "items")),
+                     json_array_size(json_object_get(q, "items")) == 1 ? "" : "s");
+    json_decref(q);
+    sb_done(&err);
+}
+
+const struct view_ops view_dashboard = {"Dashboard", dashboard_recalc, tui_list_draw, NULL};
+
+/* ---- help ------------------------------------------------------------------------------- */
+
+static void help_recalc(struct tui_app *app)
+{
+    tui_rows_clear(app);
+    snprintf(app->header, sizeof app->header, "Keys (from the keymap table)");
+    for (int a = 0; a < ACT__COUNT; a++)
+        tui_rows_add(app, NULL, CR_NORMAL, "  %-8s %s", km_key_name((enum tui_action)a),
+                     km_action_help((enum tui_action)a));
+}
+
+const struct view_ops view_help = {"Help", help_recalc, tui_list_draw, detail_handle};
