@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/review.h"
 #include "tui/internal.h"
 
 #define MIN_COLS  80
@@ -116,6 +117,18 @@ static bool handle_global(struct tui_app *app, enum tui_action a)
         app->searching = true;
         app->search[0] = '\0';
         return true;
+    case ACT_APPROVE:
+        return tui_decide(app, DA_APPROVE);
+    case ACT_REDUCE:
+        return tui_decide(app, DA_REDUCE);
+    case ACT_REVOKE:
+        return tui_decide(app, DA_REVOKE);
+    case ACT_ESCALATE:
+        return tui_decide(app, DA_ESCALATE);
+    case ACT_SNOOZE:
+        return tui_decide(app, DA_SNOOZE);
+    case ACT_ACKNOWLEDGE:
+        return tui_decide(app, DA_ACKNOWLEDGE);
     default:
         break;
     }

@@ -74,6 +74,9 @@ enum tui_action km_lookup(int key);
 const char *km_key_name(enum tui_action a);
 const char *km_action_help(enum tui_action a);
 
+/* decide.c: runs the decide form for the selected pool (an action of core/review.h). */
+bool tui_decide(struct tui_app *app, int decide_action);
+
 /* theme.c */
 void theme_init(bool no_color, bool mono);
 attr_t theme_attr(enum tui_role role);

@@ -33,6 +33,12 @@ static const struct {
     {'4', ACT_VIEW_FINDINGS, "4"},
     {'5', ACT_VIEW_OUTBOX, "5"},
     {'R', ACT_SWITCH_ROLE, "R"},
+    {'a', ACT_APPROVE, "a"},
+    {'r', ACT_REDUCE, "r"},
+    {'x', ACT_REVOKE, "x"},
+    {'e', ACT_ESCALATE, "e"},
+    {'z', ACT_SNOOZE, "z"},
+    {'c', ACT_ACKNOWLEDGE, "c"},
     {'Q', ACT_QUIT, "Q"},
 };
 

@@ -26,6 +26,17 @@ see "1 dashboard  2 queue  3 pools" "bottom bar lists the keys"
 tm send-keys 2; screen
 see "\| Queue \|" "2 jumps to the queue"
 see "campaign +code-review-agent" "dana's campaign items"
+# a full review step from the queue: approve with a reason, preview, confirm
+tm send-keys a; sleep 0.5
+tm send-keys -l "busy month, grant still right"
+tm send-keys Enter; screen
+see "approve code-review-agent: 1 provider action" "preview of the provider actions"
+see "spend limit to 600000 cents" "preview names the request"
+tm send-keys y; screen
+see "decision [0-9]+: approve code-review-agent; 1 provider action queued" "decision recorded"
+checks=$((checks + 1))
+[ "$(sqlite3 "$CREDENCE_DB" "SELECT actor || ' ' || action FROM decision WHERE reason = 'busy month, grant still right'")" = "dana approve" ] ||
+    fail "the console's decision is in the database"
 tm send-keys 3; screen
 see "POOL +NAME +PROVIDER" "pools header"
 see "Evil\?\[2J name" "escape sequence shown as ?"
@@ -60,5 +71,9 @@ screen 1.5
 see "as auditor \| Dashboard" "auditor console with NO_COLOR"
 tm send-keys 2; screen
 see "decision" "auditor queue lists decisions"
+tm send-keys a; sleep 0.5
+tm send-keys -l "auditors cannot decide this"
+tm send-keys Enter; screen
+see "approve of [a-z-]+ needs the pool.s owner" "a refusal from core is shown in the message line"
 tm send-keys Q
 finish
