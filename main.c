@@ -19,9 +19,9 @@ static const struct command commands[] = {
     {"review", cmd_review, "", "open the console (also: credence with no command)",
      "Opens the terminal console as the resolved identity: dashboard (1), your queue (2),\n"
      "pools (3), findings (4), outbox (5); j/k or arrows move, Enter opens a pool, / searches,\n"
-     "R switches role, ? shows every key, q goes back, Q quits. Works at 80x24 and larger;\n"
-     "honours NO_COLOR; --theme default|mono. Deciding from the console comes next: use\n"
-     "credence decide meanwhile.\n"},
+     "R switches role, ? shows every key, q goes back, Q quits; on a pool a/r/x/e/z/c open\n"
+     "the decide form (reason, preview of the provider actions, y to confirm). Works at 80x24\n"
+     "and larger; honours NO_COLOR; --theme default|mono.\n"},
     {"demo", cmd_demo, "[--no-ui]", "build the bundled demo database",
      "Builds a fresh demo database (demo.db in the data directory, or --db PATH when its name\n"
      "contains 'demo') from the Acme organisation bundled in the binary: 15 people, 32 credit\n"
