@@ -29,8 +29,8 @@ static const struct command commands[] = {
      "started (written as a FOCUS export and imported through the importer), findings designed\n"
      "so that every rule fires on one pool, and the campaign 2026-Q4 half-way done by four\n"
      "reviewers. The story is dated 2026-11-24 (use CREDENCE_NOW=2026-11-24 with it).\n"
-     "The console is not part of this build yet, so the demo prints what to try.\n"
-     "  --no-ui   build the database only (the only mode until the console lands)\n"},
+     "Then, on a terminal, it opens the console as dana (owner, custodian and auditor).\n"
+     "  --no-ui   build the database and print what to try, without the console\n"},
     {"init", cmd_init, "", "create or migrate the database",
      "Creates the database (and its directory, mode 0700) at --db or the default path, or\n"
      "migrates an older one in place. On a new database the caller (--as, CREDENCE_USER or the\n"

@@ -5,6 +5,7 @@
 #include "core/review.h"
 #include "importers/csv_reader.h"
 #include "importers/importers.h"
+#include "tui/tui.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -223,7 +224,18 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
                "  credence decide support-bot-prod approve --reason \"reviewed: usage fits\"\n"
                "  credence audit verify\n",
                DEMO_DATE, path, DEMO_PERSON, DEMO_DATE);
-        (void)no_ui; /* the console is not part of this build yet; --no-ui is the only mode */
+        if (!no_ui && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+            /* open the console as the demo person, on the demo's date */
+            struct identity who;
+            enum status st2 = identity_load(ctx->store, DEMO_PERSON, &who, &ctx->err);
+            if (st2 != ST_OK) {
+                rc = cli_fail(ctx, st2);
+            } else {
+                struct tui_opts topts = {.store = ctx->store, .who = &who, .theme = ctx->theme_opt};
+                rc = tui_run(&topts);
+                identity_done(&who);
+            }
+        }
     }
     ctx->db_path_opt = NULL;
     free(path);
