@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "importers/source.h"
 
 static const struct {
@@ -53,6 +54,25 @@ enum status imp_detect(const char *path, enum imp_format *out, struct strbuf *er
     if (n < 0)
         return ST_BAD_DATA;
     head[n] = '\0';
+    /* Binary data (or UTF-16, which Excel writes) is named as such before any shape sniffing:
+     * random bytes can start with '{' and must not be reported as broken JSON. */
+    const unsigned char *u = (const unsigned char *)head;
+    if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+        sb_setf(err, "%s:1:1: UTF-16 text; credence reads UTF-8 (save the export as UTF-8)", path);
+        return ST_BAD_DATA;
+    }
+    size_t checked = (size_t)n;
+    if (checked == sizeof head - 1) { /* a full read may cut the last character: drop it */
+        while (checked > 0 && (size_t)n - checked < 3 && (u[checked - 1] & 0xC0) == 0x80)
+            checked--;
+        if (checked > 0 && u[checked - 1] >= 0xC0)
+            checked--;
+    }
+    if (memchr(head, '\0', (size_t)n) || !utf8_valid(head, checked)) {
+        sb_setf(err, "%s:1:1: binary data, not a format credence knows; it reads %s", path,
+                imp_formats_known());
+        return ST_BAD_DATA;
+    }
     char first_line[8192];
     snprintf(first_line, sizeof first_line, "%s", head);
     char *nl = strchr(first_line, '\n');
