@@ -12,6 +12,7 @@
 #include "core/ledger.h"
 #include "core/people.h"
 #include "core/pool.h"
+#include "core/pool_browse.h"
 #include "core/register.h"
 #include "core/report.h"
 #include "core/status.h"

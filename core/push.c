@@ -831,3 +831,27 @@ enum status push_list(struct store *s, json_t **out, struct strbuf *err)
         json_decref(arr);
     return st;
 }
+
+enum status push_counts(struct store *s, struct push_counts *out, struct strbuf *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = NULL;
+    enum status rc =
+        store_stmt(s,
+                   "SELECT coalesce(sum(state IN ('pending', 'in_flight', 'sent')), 0), "
+                   "coalesce(sum(state IN ('failed', 'dead')), 0), "
+                   "coalesce(sum(state = 'manual'), 0) FROM outbox",
+                   &st, err);
+    if (rc != ST_OK)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        out->waiting = sqlite3_column_int(st, 0);
+        out->failed = sqlite3_column_int(st, 1);
+        out->manual = sqlite3_column_int(st, 2);
+    } else {
+        rc = store_error(s, step, "outbox", err);
+    }
+    store_stmt_done(st);
+    return rc;
+}

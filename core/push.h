@@ -75,6 +75,13 @@ enum status push_run(struct store *s, const struct config *cfg, const struct pus
  * "next_attempt_at","summary","why"}. New reference in *out. */
 enum status push_list(struct store *s, json_t **out, struct strbuf *err);
 
+/* Outbox totals by what they ask of people: waiting to be sent or confirmed (pending,
+ * in_flight, sent), needing a person (failed, dead) and manual steps. */
+struct push_counts {
+    int waiting, failed, manual;
+};
+enum status push_counts(struct store *s, struct push_counts *out, struct strbuf *err);
+
 /* Inserts the outbox rows of a decision's provider plan (provider_plan) inside the caller's
  * transaction: state pending (manual for steps no API can enforce), an idempotency key derived
  * from the decision and step, due at due_ts (ISO timestamp; a reduce from the next period is due

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/pool_browse.h"
+#include "core/push.h"
 #include "core/review.h"
 #include "tui/internal.h"
 
@@ -41,6 +43,10 @@ static void draw_bars(struct tui_app *app, int lines, int cols)
     attroff(theme_attr(CR_TITLE));
     sb_reset(&sb);
     sb_reset(&line);
+    char counts[96] = "";
+    if (app->push_pending || app->push_failed)
+        snprintf(counts, sizeof counts, " outbox: %d waiting, %d failed ", app->push_pending,
+                 app->push_failed);
     if (app->searching)
         sb_addf(&sb, " /%s", app->search);
     else if (app->message[0])
@@ -48,10 +54,16 @@ static void draw_bars(struct tui_app *app, int lines, int cols)
     else
         sb_adds(&sb, " 1 dashboard  2 queue  3 pools  4 findings  5 outbox  j/k move  Enter open  "
                      "/ search  R role  ? help  q back  Q quit");
-    text_fit(&line, sb_str(&sb), cols, true);
+    int cw = text_display_width(counts);
+    text_fit(&line, sb_str(&sb), cols - cw, true);
     attron(theme_attr(CR_STATUS));
     mvaddstr(lines - 1, 0, sb_str(&line));
     attroff(theme_attr(CR_STATUS));
+    if (cw) {
+        attron(theme_attr(app->push_failed ? CR_CRITICAL : CR_STATUS));
+        mvaddstr(lines - 1, cols - cw, counts);
+        attroff(theme_attr(app->push_failed ? CR_CRITICAL : CR_STATUS));
+    }
     sb_done(&sb);
     sb_done(&line);
 }
@@ -155,11 +167,104 @@ static void handle_search_key(struct tui_app *app, int ch)
         app->search[len] = (char)ch;
         app->search[len + 1] = '\0';
     }
+    if (app->view->fetch) { /* paged lists filter in core */
+        app->sel = app->top = 0;
+        app->dirty = true;
+        return;
+    }
     for (size_t i = 0; i < app->nrows; i++) /* jump to the first match */
         if (!app->search[0] || strstr(app->rows[i].text, app->search)) {
             app->sel = i;
             break;
         }
+}
+
+/* Background pushes: the engine the CLI's `push` runs, stepped from the main loop without ever
+ * blocking it. Provider warnings land in the message line; nothing is printed. */
+static void push_warn(void *ctx, const char *msg)
+{
+    struct tui_app *app = ctx;
+    struct strbuf clean;
+    sb_init(&clean);
+    text_sanitize(&clean, msg, strlen(msg));
+    snprintf(app->push_note, sizeof app->push_note, "%s", sb_str(&clean));
+    sb_done(&clean);
+}
+
+static void push_refresh_counts(struct tui_app *app)
+{
+    struct push_counts pc;
+    struct strbuf err;
+    sb_init(&err);
+    if (push_counts(app->opts->store, &pc, &err) == ST_OK) {
+        app->push_pending = pc.waiting;
+        app->push_failed = pc.failed;
+    }
+    sb_done(&err);
+}
+
+static void push_start(struct tui_app *app)
+{
+    static struct reporter rep;
+    rep = (struct reporter){push_warn, NULL, NULL, app};
+    struct push_opts po = {.actor = app->opts->who->login};
+    struct strbuf err;
+    sb_init(&err);
+    if (push_engine_new(app->opts->store, app->opts->config, &po, &rep, &app->push, &err) != ST_OK)
+        tui_message(app, "push: %s", sb_str(&err));
+    sb_done(&err);
+    push_refresh_counts(app);
+}
+
+/* One non-blocking step; true while transfers are in flight. Counts refresh when an action
+ * finished, and the outbox view redraws then. */
+static bool push_tick(struct tui_app *app)
+{
+    if (!app->push)
+        return false;
+    const struct push_summary *sum = push_engine_summary(app->push);
+    int before = sum->verified + sum->sent + sum->retrying + sum->failed + sum->dead;
+    enum push_state state;
+    struct strbuf err;
+    sb_init(&err);
+    if (push_engine_step(app->push, 0, &state, &err) != ST_OK) {
+        tui_message(app, "push stopped: %s", sb_str(&err));
+        push_engine_free(&app->push);
+        sb_done(&err);
+        return false;
+    }
+    sb_done(&err);
+    int after = sum->verified + sum->sent + sum->retrying + sum->failed + sum->dead;
+    static int ticks;
+    if (after != before || ++ticks % 8 == 0) { /* and every ~2 s for decisions made here */
+        push_refresh_counts(app);
+        if (after != before && app->view == &view_outbox)
+            app->dirty = true;
+    }
+    return state == PUSH_BUSY;
+}
+
+/* Wheel scrolls three rows; a click selects the row under it; a double click opens it. */
+static void handle_mouse(struct tui_app *app, int page)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK)
+        return;
+    if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+        for (int i = 0; i < 3; i++)
+            tui_list_handle(app, ev.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN, page);
+        return;
+    }
+    if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
+        return;
+    int row = ev.y - app->list_y;
+    if (app->list_y <= 0 || row < 0 || app->top + (size_t)row >= app->count)
+        return;
+    app->sel = app->top + (size_t)row;
+    if (ev.bstate & BUTTON1_DOUBLE_CLICKED) {
+        if (!(app->view->handle && app->view->handle(app, ACT_OPEN)))
+            handle_global(app, ACT_OPEN);
+    }
 }
 
 int tui_run(const struct tui_opts *opts)
@@ -187,6 +292,12 @@ int tui_run(const struct tui_opts *opts)
             snprintf(app.role, sizeof app.role, "%s", role_name(order[i]));
     app.view = &view_dashboard;
     app.dirty = true;
+    app.pools.sort = PS_RISK;
+    app.pools.desc = true;
+    char keys_problem[200] = "";
+    km_configure(opts->config, keys_problem, sizeof keys_problem);
+    if (keys_problem[0])
+        tui_message(&app, "%s", keys_problem);
     signal(SIGTERM, on_term);
     signal(SIGHUP, on_term);
     initscr();
@@ -195,21 +306,29 @@ int tui_run(const struct tui_opts *opts)
     keypad(stdscr, TRUE);
     set_escdelay(25);
     curs_set(0);
-    timeout(250); /* the timeout will also drive the push engine */
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(200);
+    timeout(250);
     const char *nc = getenv("NO_COLOR");
     theme_init(nc && *nc, strcmp(theme, "mono") == 0);
+    push_start(&app);
     const struct view_ops *shown = NULL;
     while (!tui_terminated) {
         if (app.view != shown || app.dirty) {
             if (app.view != shown) {
                 app.sel = app.top = 0;
                 app.search[0] = '\0';
+                tui_rows_clear(&app);
+                app.base = app.count = 0;
+                if (shown)
+                    tui_marks_clear(&app);
             }
             app.view->recalc(&app);
             shown = app.view;
             app.dirty = false;
         }
         draw(&app);
+        timeout(push_tick(&app) ? 30 : 250); /* transfers in flight: come back soon */
         int ch = getch();
         if (ch == ERR)
             continue;
@@ -222,10 +341,14 @@ int tui_run(const struct tui_opts *opts)
             handle_search_key(&app, ch);
             continue;
         }
+        int lines = getmaxy(stdscr);
+        if (ch == KEY_MOUSE) {
+            handle_mouse(&app, lines > 4 ? lines - 4 : 1);
+            continue;
+        }
         enum tui_action a = km_lookup(ch);
         if (a == ACT_NONE)
             continue;
-        int lines = getmaxy(stdscr);
         if (tui_list_handle(&app, a, lines > 4 ? lines - 4 : 1))
             continue;
         if (app.view->handle && app.view->handle(&app, a))
@@ -234,7 +357,9 @@ int tui_run(const struct tui_opts *opts)
             break;
     }
     endwin();
+    push_engine_free(&app.push);
     tui_rows_clear(&app);
+    tui_marks_clear(&app);
     sb_done(&app.detail);
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "core/core.h"
+#include "core/push.h"
 #include "tui/tui.h"
 
 enum tui_action {
@@ -42,25 +43,47 @@ struct tui_row {
 
 struct tui_app;
 
-/* TO ADD A VIEW: a struct view_ops in views.c and a slot in app.c's view table. */
+/* TO ADD A VIEW: a struct view_ops in its file and a slot in app.c's view table. */
 struct view_ops {
     const char *name;                                               /* title and keymap name */
     void (*recalc)(struct tui_app *app);                            /* ask core for rows */
     void (*draw)(struct tui_app *app, WINDOW *w, int h, int width); /* paint only */
     bool (*handle)(struct tui_app *app, enum tui_action a);         /* true when handled */
+    /* Paged lists: recalc only sets app->count; fetch loads rows [offset, offset + limit) into
+     * app->rows with app->base = offset. NULL: recalc loads every row. */
+    void (*fetch)(struct tui_app *app, size_t offset, size_t limit);
+    bool read_only; /* decide and triage keys are refused here */
+};
+
+/* The Pools screen's filters and order (kept while the console runs). */
+struct tui_pools_state {
+    char provider[16], environment[16], status[16];
+    int min_severity; /* 0 any .. 4 critical */
+    int sort;         /* enum pool_sort */
+    bool desc;
+    bool util_ready; /* utilisation computed for the sort since the data last changed */
 };
 
 struct tui_app {
     const struct tui_opts *opts;
     const struct view_ops *view;     /* the view on screen */
     const struct view_ops *previous; /* for back from a detail view */
-    struct tui_row *rows;            /* the list of the current view */
-    size_t nrows;
-    size_t sel, top;      /* selection and first visible row */
-    char header[512];     /* column header line of the list */
-    char detail_id[128];  /* pool shown by the detail view */
-    struct strbuf detail; /* the detail view's text, one line per row */
-    char search[64];      /* incremental search text */
+    struct tui_row *rows;            /* the loaded rows of the current list */
+    size_t nrows;                    /* loaded rows: rows[k] is list row base + k */
+    size_t base;                     /* list index of rows[0] (paged views) */
+    size_t count;                    /* rows in the whole list */
+    size_t sel, top;                 /* selection and first visible row (list indexes) */
+    char **marks;                    /* keys marked with Space for a bulk decision; owned */
+    size_t nmarks;
+    struct tui_pools_state pools;
+    struct push_engine *push;      /* background pushes; NULL when no provider is configured */
+    int push_pending, push_failed; /* outbox counts for the status bar */
+    char push_note[160];           /* the push engine's last warning (Outbox header) */
+    int list_y;                    /* screen row of the first list row (for mouse clicks) */
+    char header[512];              /* column header line of the list */
+    char detail_id[128];           /* pool shown by the detail view */
+    struct strbuf detail;          /* the detail view's text, one line per row */
+    char search[64];               /* incremental search text */
     bool searching;
     int sort;          /* sort column index of the pools view */
     char message[256]; /* the message line */
@@ -71,6 +94,9 @@ struct tui_app {
 
 /* keymap.c */
 enum tui_action km_lookup(int key);
+/* Applies config.ini [keys] (action = key[, key...]) over the defaults; a problem is described
+ * in problem (empty when none) and that entry is ignored. */
+void km_configure(const struct config *cfg, char *problem, size_t cap);
 const char *km_key_name(enum tui_action a);
 const char *km_action_help(enum tui_action a);
 
@@ -82,10 +108,21 @@ void theme_init(bool no_color, bool mono);
 attr_t theme_attr(enum tui_role role);
 int theme_role_for_severity(const char *severity);
 
+/* The loaded row at list index i, or NULL when it is not loaded. */
+struct tui_row *tui_row_at(struct tui_app *app, size_t i);
+/* Key of the selected row (NULL when none). */
+const char *tui_selected_key(struct tui_app *app);
+bool tui_marked(const struct tui_app *app, const char *key);
+void tui_marks_clear(struct tui_app *app);
+
 /* views.c */
 extern const struct view_ops view_dashboard, view_queue, view_pools, view_findings, view_outbox,
     view_detail, view_help;
 void tui_rows_clear(struct tui_app *app);
+void tui_cell(struct strbuf *sb, const char *s, int width);
+/* An amount in the unit's precision (tokens whole, money with cents), into buf (AMOUNT_BUF). */
+char *tui_money(int64_t micros, const char *unit, char *buf);
+bool tui_open_selected(struct tui_app *app, enum tui_action a);
 void tui_rows_add(struct tui_app *app, const char *key, int role, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width);

@@ -20,6 +20,8 @@ void tui_rows_clear(struct tui_app *app)
     free(app->rows);
     app->rows = NULL;
     app->nrows = 0;
+    if (!app->view || !app->view->fetch)
+        app->count = 0;
 }
 
 void tui_rows_add(struct tui_app *app, const char *key, int role, const char *fmt, ...)
@@ -35,6 +37,8 @@ void tui_rows_add(struct tui_app *app, const char *key, int role, const char *fm
     r->text = sb_steal(&sb);
     r->key = key ? xstrdup(key) : NULL;
     r->role = role;
+    if (!app->view || !app->view->fetch)
+        app->count = app->nrows;
 }
 
 void tui_message(struct tui_app *app, const char *fmt, ...)
@@ -45,16 +49,73 @@ void tui_message(struct tui_app *app, const char *fmt, ...)
     va_end(ap);
 }
 
+struct tui_row *tui_row_at(struct tui_app *app, size_t i)
+{
+    return i >= app->base && i - app->base < app->nrows ? &app->rows[i - app->base] : NULL;
+}
+
+const char *tui_selected_key(struct tui_app *app)
+{
+    struct tui_row *r = app->count ? tui_row_at(app, app->sel) : NULL;
+    return r ? r->key : NULL;
+}
+
+bool tui_marked(const struct tui_app *app, const char *key)
+{
+    for (size_t i = 0; key && i < app->nmarks; i++)
+        if (strcmp(app->marks[i], key) == 0)
+            return true;
+    return false;
+}
+
+void tui_marks_clear(struct tui_app *app)
+{
+    for (size_t i = 0; i < app->nmarks; i++)
+        free(app->marks[i]);
+    free(app->marks);
+    app->marks = NULL;
+    app->nmarks = 0;
+}
+
+/* Space: marks or unmarks the selected row's pool and moves down. */
+static void toggle_mark(struct tui_app *app)
+{
+    const char *key = tui_selected_key(app);
+    if (!key) {
+        tui_message(app, "nothing to mark here");
+        return;
+    }
+    size_t i = 0;
+    while (i < app->nmarks && strcmp(app->marks[i], key) != 0)
+        i++;
+    if (i < app->nmarks) {
+        free(app->marks[i]);
+        app->marks[i] = app->marks[--app->nmarks];
+    } else {
+        app->marks = xreallocarray(app->marks, app->nmarks + 1, sizeof *app->marks);
+        app->marks[app->nmarks++] = xstrdup(key);
+    }
+    if (app->sel + 1 < app->count)
+        app->sel++;
+    tui_message(app, "%zu marked: a, r or x decides each with one reason; Space unmarks",
+                app->nmarks);
+}
+
 /* A cell: text fitted (sanitised) to width columns, padded. */
-static void cell(struct strbuf *sb, const char *s, int width)
+void tui_cell(struct strbuf *sb, const char *s, int width)
 {
     text_fit(sb, s ? s : "", width, true);
     sb_addc(sb, ' ');
 }
 
-static bool row_matches(const struct tui_app *app, size_t i)
+/* Non-paged lists keep every row; search moves between matching rows. Paged lists filter in
+ * core, so every row matches. */
+static bool row_matches(struct tui_app *app, size_t i)
 {
-    return !app->search[0] || strstr(app->rows[i].text, app->search);
+    if (app->view->fetch || !app->search[0])
+        return true;
+    struct tui_row *r = tui_row_at(app, i);
+    return r && strstr(r->text, app->search);
 }
 
 void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width)
@@ -66,28 +127,53 @@ void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width)
     mvwaddstr(w, 0, 0, sb_str(&sb));
     wattroff(w, theme_attr(CR_HEADER));
     int rows = h - 1;
+    if (app->sel >= app->count)
+        app->sel = app->count ? app->count - 1 : 0;
     if (app->sel < app->top)
         app->top = app->sel;
     if (rows > 0 && app->sel >= app->top + (size_t)rows)
         app->top = app->sel - (size_t)rows + 1;
-    /* only the rows on screen are fitted and painted */
-    for (int y = 0; y < rows && app->top + (size_t)y < app->nrows; y++) {
-        size_t i = app->top + (size_t)y;
-        sb_reset(&sb);
-        text_fit(&sb, app->rows[i].text, width, true);
-        attr_t a = i == app->sel ? theme_attr(CR_SELECTION) : theme_attr(app->rows[i].role);
-        wattron(w, a);
-        mvwaddstr(w, y + 1, 0, sb_str(&sb));
-        wattroff(w, a);
+    if (app->top + (size_t)rows > app->count) /* no empty space below when rows would fit */
+        app->top = app->count > (size_t)rows ? app->count - (size_t)rows : 0;
+    /* paged views load a window of three screens around what is visible, only when needed */
+    if (app->view->fetch && rows > 0 && app->count &&
+        (!tui_row_at(app, app->top) ||
+         !tui_row_at(app,
+                     (app->top + (size_t)rows < app->count ? app->top + (size_t)rows : app->count) -
+                         1))) {
+        size_t from = app->top > (size_t)rows ? app->top - (size_t)rows : 0;
+        tui_rows_clear(app);
+        app->view->fetch(app, from, 3 * (size_t)rows);
     }
-    if (app->nrows == 0)
+    app->list_y = getbegy(w) + 1;
+    bool marking = app->nmarks > 0;
+    /* only the rows on screen are fitted and painted */
+    for (int y = 0; y < rows && app->top + (size_t)y < app->count; y++) {
+        size_t i = app->top + (size_t)y;
+        struct tui_row *r = tui_row_at(app, i);
+        if (!r)
+            break;
+        sb_reset(&sb);
+        if (marking)
+            sb_adds(&sb, tui_marked(app, r->key) ? "* " : "  ");
+        sb_adds(&sb, r->text);
+        struct strbuf fit;
+        sb_init(&fit);
+        text_fit(&fit, sb_str(&sb), width, true);
+        attr_t a = i == app->sel ? theme_attr(CR_SELECTION) : theme_attr(r->role);
+        wattron(w, a);
+        mvwaddstr(w, y + 1, 0, sb_str(&fit));
+        wattroff(w, a);
+        sb_done(&fit);
+    }
+    if (app->count == 0)
         mvwaddstr(w, 1, 0, app->search[0] ? "(no row matches the search)" : "(nothing here)");
     sb_done(&sb);
 }
 
 bool tui_list_handle(struct tui_app *app, enum tui_action a, int page)
 {
-    size_t n = app->nrows;
+    size_t n = app->count;
     switch (a) {
     case ACT_UP:
         for (size_t i = app->sel; i-- > 0;)
@@ -115,65 +201,25 @@ bool tui_list_handle(struct tui_app *app, enum tui_action a, int page)
     case ACT_LAST:
         app->sel = n ? n - 1 : 0;
         return true;
+    case ACT_MARK:
+        toggle_mark(app);
+        return true;
     default:
         return false;
     }
 }
 
-static char *money(int64_t micros, const char *unit, char *buf)
+char *tui_money(int64_t micros, const char *unit, char *buf)
 {
     return amount_format(micros, strcmp(unit, "tokens") == 0 ? 0 : 2, true, buf);
 }
 
-/* ---- pools ------------------------------------------------------------------------------ */
-
-static void pools_recalc(struct tui_app *app)
+/* Enter on a row about a pool opens its detail. */
+bool tui_open_selected(struct tui_app *app, enum tui_action a)
 {
-    tui_rows_clear(app);
-    snprintf(app->header, sizeof app->header, "%-22s %-20s %-9s %-10s %-8s %-8s %12s %12s %5s %s",
-             "POOL", "NAME", "PROVIDER", "ENV", "OWNER", "STATUS", "CONSUMED", "AVAILABLE", "UTIL",
-             "FINDINGS");
-    struct pool *pools = NULL;
-    size_t n = 0;
-    struct strbuf err;
-    sb_init(&err);
-    if (pool_list(app->opts->store, &pools, &n, &err) != ST_OK)
-        tui_message(app, "%s", sb_str(&err));
-    int32_t today = clock_today();
-    for (size_t i = 0; i < n; i++) {
-        struct ledger_row cur;
-        if (ledger_current(app->opts->store, &pools[i], today, &cur, &err) != ST_OK)
-            continue;
-        char **rules = NULL;
-        size_t nr = 0;
-        pool_finding_rules(app->opts->store, pools[i].id, &rules, &nr, &err);
-        struct strbuf line;
-        sb_init(&line);
-        char a[AMOUNT_BUF], b[AMOUNT_BUF];
-        cell(&line, pools[i].id, 22);
-        cell(&line, pools[i].name, 20);
-        cell(&line, pools[i].provider, 9);
-        cell(&line, pools[i].environment, 10);
-        cell(&line, pools[i].owner, 8);
-        cell(&line, pools[i].status, 8);
-        sb_addf(&line, "%12s %12s %4.0f%% ", money(cur.consumed, pools[i].unit, a),
-                money(cur.grant + cur.carry_in, pools[i].unit, b), ledger_utilization_pct(&cur));
-        for (size_t k = 0; k < nr; k++)
-            sb_addf(&line, "%s%s", k ? "," : "", rules[k]);
-        tui_rows_add(app, pools[i].id, nr ? CR_MEDIUM : CR_NORMAL, "%s", sb_str(&line));
-        sb_done(&line);
-        for (size_t k = 0; k < nr; k++)
-            free(rules[k]);
-        free(rules);
-    }
-    pools_free(&pools, n);
-    sb_done(&err);
-}
-
-static bool pools_handle(struct tui_app *app, enum tui_action a)
-{
-    if (a == ACT_OPEN && app->nrows && app->rows[app->sel].key) {
-        snprintf(app->detail_id, sizeof app->detail_id, "%s", app->rows[app->sel].key);
+    const char *key = tui_selected_key(app);
+    if (a == ACT_OPEN && key) {
+        snprintf(app->detail_id, sizeof app->detail_id, "%s", key);
         app->previous = app->view;
         app->view = &view_detail;
         app->dirty = true;
@@ -181,8 +227,6 @@ static bool pools_handle(struct tui_app *app, enum tui_action a)
     }
     return false;
 }
-
-const struct view_ops view_pools = {"Pools", pools_recalc, tui_list_draw, pools_handle};
 
 /* ---- pool detail ------------------------------------------------------------------------ */
 
@@ -209,7 +253,7 @@ static void detail_recalc(struct tui_app *app)
                  *p.owner ? p.owner : "(none)", *p.custodian ? p.custodian : "(none)",
                  p.review_interval_days);
     tui_rows_add(app, NULL, CR_NORMAL, "grant %s %s %s, rollover %s",
-                 money(p.grant_micros, p.unit, a), p.unit, p.period, p.rollover);
+                 tui_money(p.grant_micros, p.unit, a), p.unit, p.period, p.rollover);
     for (size_t i = 0; i < p.nbindings; i++)
         tui_rows_add(app, NULL, CR_MUTED, "binding %s:%s", p.bindings[i].kind, p.bindings[i].value);
     for (size_t i = 0; i < p.nscope; i++)
@@ -220,11 +264,12 @@ static void detail_recalc(struct tui_app *app)
         tui_rows_add(app, NULL, CR_HEADER, "%-23s %14s %14s %14s %14s %14s", "PERIOD", "GRANT",
                      "CARRY-IN", "CONSUMED", "REMAINING", "CARRY-OUT");
         for (size_t i = n > 5 ? n - 5 : 0; i < n; i++)
-            tui_rows_add(app, NULL, CR_NORMAL, "%s..%s %14s %14s %14s %14s %14s",
-                         date_format(rows[i].start, d1), date_format(rows[i].end - 1, d2),
-                         money(rows[i].grant, p.unit, a), money(rows[i].carry_in, p.unit, b),
-                         money(rows[i].consumed, p.unit, c), money(rows[i].remaining, p.unit, d),
-                         money(rows[i].carry_out, p.unit, e));
+            tui_rows_add(
+                app, NULL, CR_NORMAL, "%s..%s %14s %14s %14s %14s %14s",
+                date_format(rows[i].start, d1), date_format(rows[i].end - 1, d2),
+                tui_money(rows[i].grant, p.unit, a), tui_money(rows[i].carry_in, p.unit, b),
+                tui_money(rows[i].consumed, p.unit, c), tui_money(rows[i].remaining, p.unit, d),
+                tui_money(rows[i].carry_out, p.unit, e));
     }
     free(rows);
     /* daily burn of the last 60 days as a sparkline (block characters; ASCII without UTF-8) */
@@ -245,7 +290,7 @@ static void detail_recalc(struct tui_app *app)
             sb_adds(&spark, utf8 ? blocks[level] : ascii[level]);
         }
         tui_rows_add(app, NULL, CR_BAR, "burn 60d %s  peak %s %s/day", sb_str(&spark),
-                     money(max, p.unit, a), p.unit);
+                     tui_money(max, p.unit, a), p.unit);
         sb_done(&spark);
     }
     struct finding *f = NULL;
@@ -275,7 +320,8 @@ static bool detail_handle(struct tui_app *app, enum tui_action a)
     return false;
 }
 
-const struct view_ops view_detail = {"Pool", detail_recalc, tui_list_draw, detail_handle};
+const struct view_ops view_detail = {
+    .name = "Pool", .recalc = detail_recalc, .draw = tui_list_draw, .handle = detail_handle};
 
 /* ---- findings --------------------------------------------------------------------------- */
 
@@ -294,10 +340,10 @@ static void findings_recalc(struct tui_app *app)
     for (size_t i = 0; i < n; i++) {
         struct strbuf line;
         sb_init(&line);
-        cell(&line, f[i].severity, 8);
-        cell(&line, f[i].rule, 21);
-        cell(&line, f[i].pool_id ? f[i].pool_id : f[i].subject, 24);
-        cell(&line, f[i].state, 12);
+        tui_cell(&line, f[i].severity, 8);
+        tui_cell(&line, f[i].rule, 21);
+        tui_cell(&line, f[i].pool_id ? f[i].pool_id : f[i].subject, 24);
+        tui_cell(&line, f[i].state, 12);
         sb_adds(&line, f[i].explanation);
         tui_rows_add(app, f[i].pool_id, theme_role_for_severity(f[i].severity), "%s",
                      sb_str(&line));
@@ -307,7 +353,10 @@ static void findings_recalc(struct tui_app *app)
     sb_done(&err);
 }
 
-const struct view_ops view_findings = {"Findings", findings_recalc, tui_list_draw, pools_handle};
+const struct view_ops view_findings = {.name = "Findings",
+                                       .recalc = findings_recalc,
+                                       .draw = tui_list_draw,
+                                       .handle = tui_open_selected};
 
 /* ---- queue ------------------------------------------------------------------------------ */
 
@@ -330,11 +379,11 @@ static void queue_recalc(struct tui_app *app)
         struct strbuf line;
         sb_init(&line);
         const char *sev = json_string_value(json_object_get(it, "severity"));
-        cell(&line, sev, 8);
-        cell(&line, json_string_value(json_object_get(it, "kind")), 10);
-        cell(&line, json_string_value(json_object_get(it, "pool_id")), 24);
+        tui_cell(&line, sev, 8);
+        tui_cell(&line, json_string_value(json_object_get(it, "kind")), 10);
+        tui_cell(&line, json_string_value(json_object_get(it, "pool_id")), 24);
         sb_addf(&line, "%4.0f%%  ", json_real_value(json_object_get(it, "utilization_pct")));
-        cell(&line, json_string_value(json_object_get(rec, "action")), 8);
+        tui_cell(&line, json_string_value(json_object_get(rec, "action")), 8);
         sb_adds(&line, json_string_value(json_object_get(rec, "reason")));
         tui_rows_add(app, json_string_value(json_object_get(it, "pool_id")),
                      theme_role_for_severity(sev), "%s", sb_str(&line));
@@ -344,7 +393,8 @@ static void queue_recalc(struct tui_app *app)
     sb_done(&err);
 }
 
-const struct view_ops view_queue = {"Queue", queue_recalc, tui_list_draw, pools_handle};
+const struct view_ops view_queue = {
+    .name = "Queue", .recalc = queue_recalc, .draw = tui_list_draw, .handle = tui_open_selected};
 
 /* ---- outbox ----------------------------------------------------------------------------- */
 
@@ -358,6 +408,8 @@ static void outbox_recalc(struct tui_app *app)
     sb_init(&err);
     if (push_list(app->opts->store, &arr, &err) != ST_OK)
         tui_message(app, "%s", sb_str(&err));
+    else if (app->push_note[0])
+        tui_message(app, "push: %s", app->push_note);
     size_t i;
     json_t *o;
     json_array_foreach(arr, i, o)
@@ -369,10 +421,10 @@ static void outbox_recalc(struct tui_app *app)
         struct strbuf line;
         sb_init(&line);
         sb_addf(&line, "%5lld ", (long long)json_integer_value(json_object_get(o, "id")));
-        cell(&line, json_string_value(json_object_get(o, "pool_id")), 22);
-        cell(&line, json_string_value(json_object_get(o, "provider")), 9);
-        cell(&line, state, 9);
-        cell(&line, json_string_value(json_object_get(o, "op")), 16);
+        tui_cell(&line, json_string_value(json_object_get(o, "pool_id")), 22);
+        tui_cell(&line, json_string_value(json_object_get(o, "provider")), 9);
+        tui_cell(&line, state, 9);
+        tui_cell(&line, json_string_value(json_object_get(o, "op")), 16);
         sb_addf(&line, "%3lld  %s", (long long)json_integer_value(json_object_get(o, "attempts")),
                 text ? text : "");
         bool bad = strcmp(state, "failed") == 0 || strcmp(state, "dead") == 0;
@@ -387,7 +439,8 @@ static void outbox_recalc(struct tui_app *app)
     sb_done(&err);
 }
 
-const struct view_ops view_outbox = {"Outbox", outbox_recalc, tui_list_draw, pools_handle};
+const struct view_ops view_outbox = {
+    .name = "Outbox", .recalc = outbox_recalc, .draw = tui_list_draw, .handle = tui_open_selected};
 
 /* ---- dashboard -------------------------------------------------------------------------- */
 
@@ -440,7 +493,8 @@ static void dashboard_recalc(struct tui_app *app)
     sb_done(&err);
 }
 
-const struct view_ops view_dashboard = {"Dashboard", dashboard_recalc, tui_list_draw, NULL};
+const struct view_ops view_dashboard = {
+    .name = "Dashboard", .recalc = dashboard_recalc, .draw = tui_list_draw, .handle = NULL};
 
 /* ---- help ------------------------------------------------------------------------------- */
 
@@ -453,4 +507,5 @@ static void help_recalc(struct tui_app *app)
                      km_action_help((enum tui_action)a));
 }
 
-const struct view_ops view_help = {"Help", help_recalc, tui_list_draw, detail_handle};
+const struct view_ops view_help = {
+    .name = "Help", .recalc = help_recalc, .draw = tui_list_draw, .handle = detail_handle};
