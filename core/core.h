@@ -13,6 +13,7 @@
 #include "core/people.h"
 #include "core/pool.h"
 #include "core/pool_browse.h"
+#include "core/pool_detail.h"
 #include "core/register.h"
 #include "core/report.h"
 #include "core/status.h"

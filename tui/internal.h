@@ -123,6 +123,7 @@ void tui_cell(struct strbuf *sb, const char *s, int width);
 /* An amount in the unit's precision (tokens whole, money with cents), into buf (AMOUNT_BUF). */
 char *tui_money(int64_t micros, const char *unit, char *buf);
 bool tui_open_selected(struct tui_app *app, enum tui_action a);
+bool tui_detail_back(struct tui_app *app, enum tui_action a);
 void tui_rows_add(struct tui_app *app, const char *key, int role, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width);

@@ -228,89 +228,8 @@ bool tui_open_selected(struct tui_app *app, enum tui_action a)
     return false;
 }
 
-/* ---- pool detail ------------------------------------------------------------------------ */
-
-static void detail_recalc(struct tui_app *app)
-{
-    tui_rows_clear(app);
-    struct pool p;
-    pool_init(&p);
-    struct strbuf err;
-    sb_init(&err);
-    int32_t today = clock_today();
-    snprintf(app->header, sizeof app->header, "Pool %s", app->detail_id);
-    if (pool_get(app->opts->store, app->detail_id, &p, &err) != ST_OK) {
-        tui_message(app, "%s", sb_str(&err));
-        sb_done(&err);
-        return;
-    }
-    char a[AMOUNT_BUF], b[AMOUNT_BUF], c[AMOUNT_BUF], d[AMOUNT_BUF], e[AMOUNT_BUF], d1[DATE_BUF],
-        d2[DATE_BUF];
-    tui_rows_add(app, NULL, CR_TITLE, "%s  %s", p.id, p.name);
-    tui_rows_add(app, NULL, CR_NORMAL, "provider %s  account %s  environment %s  status %s",
-                 p.provider, p.account, p.environment, p.status);
-    tui_rows_add(app, NULL, CR_NORMAL, "owner %s  custodian %s  review every %d days",
-                 *p.owner ? p.owner : "(none)", *p.custodian ? p.custodian : "(none)",
-                 p.review_interval_days);
-    tui_rows_add(app, NULL, CR_NORMAL, "grant %s %s %s, rollover %s",
-                 tui_money(p.grant_micros, p.unit, a), p.unit, p.period, p.rollover);
-    for (size_t i = 0; i < p.nbindings; i++)
-        tui_rows_add(app, NULL, CR_MUTED, "binding %s:%s", p.bindings[i].kind, p.bindings[i].value);
-    for (size_t i = 0; i < p.nscope; i++)
-        tui_rows_add(app, NULL, CR_MUTED, "scope   %s:%s", p.scope[i].kind, p.scope[i].value);
-    struct ledger_row *rows = NULL;
-    size_t n = 0;
-    if (ledger_compute(app->opts->store, &p, today, &rows, &n, &err) == ST_OK) {
-        tui_rows_add(app, NULL, CR_HEADER, "%-23s %14s %14s %14s %14s %14s", "PERIOD", "GRANT",
-                     "CARRY-IN", "CONSUMED", "REMAINING", "CARRY-OUT");
-        for (size_t i = n > 5 ? n - 5 : 0; i < n; i++)
-            tui_rows_add(
-                app, NULL, CR_NORMAL, "%s..%s %14s %14s %14s %14s %14s",
-                date_format(rows[i].start, d1), date_format(rows[i].end - 1, d2),
-                tui_money(rows[i].grant, p.unit, a), tui_money(rows[i].carry_in, p.unit, b),
-                tui_money(rows[i].consumed, p.unit, c), tui_money(rows[i].remaining, p.unit, d),
-                tui_money(rows[i].carry_out, p.unit, e));
-    }
-    free(rows);
-    /* daily burn of the last 60 days as a sparkline (block characters; ASCII without UTF-8) */
-    int64_t daily[60];
-    if (pool_daily(app->opts->store, &p, today - 59, today + 1, daily, &err) == ST_OK) {
-        int64_t max = 1;
-        for (int i = 0; i < 60; i++)
-            if (daily[i] > max)
-                max = daily[i];
-        static const char *const blocks[] = {" ",      "\u2581", "\u2582", "\u2583", "\u2584",
-                                             "\u2585", "\u2586", "\u2587", "\u2588"};
-        static const char *const ascii[] = {" ", ".", ".", ":", ":", "|", "|", "#", "#"};
-        bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-        struct strbuf spark;
-        sb_init(&spark);
-        for (int i = 0; i < 60; i++) {
-            int level = daily[i] > 0 ? 1 + (int)(7 * daily[i] / max) : 0;
-            sb_adds(&spark, utf8 ? blocks[level] : ascii[level]);
-        }
-        tui_rows_add(app, NULL, CR_BAR, "burn 60d %s  peak %s %s/day", sb_str(&spark),
-                     tui_money(max, p.unit, a), p.unit);
-        sb_done(&spark);
-    }
-    struct finding *f = NULL;
-    size_t nf = 0;
-    struct finding_filter ff = {NULL, NULL, p.id, false};
-    if (findings_list(app->opts->store, &ff, &f, &nf, &err) == ST_OK) {
-        tui_rows_add(app, NULL, CR_HEADER, "FINDINGS (%zu)", nf);
-        for (size_t i = 0; i < nf; i++)
-            tui_rows_add(app, NULL, theme_role_for_severity(f[i].severity), "%-8s %-20s %s",
-                         f[i].severity, f[i].rule, f[i].explanation);
-    }
-    findings_free(f, nf);
-    struct recommendation rec;
-    if (review_recommend(app->opts->store, app->opts->config, &p, today, &rec, &err) == ST_OK)
-        tui_rows_add(app, NULL, CR_OK, "recommendation: %s (%s)", rec.action, rec.reason);
-    pool_done(&p);
-    sb_done(&err);
-}
-
-static bool detail_handle(struct tui_app *app, enum tui_action a)
+/* Back from a detail or help screen to where it was opened. */
+bool tui_detail_back(struct tui_app *app, enum tui_action a)
 {
     if (a == ACT_BACK) {
         app->view = app->previous ? app->previous : &view_pools;
@@ -319,9 +238,6 @@ static bool detail_handle(struct tui_app *app, enum tui_action a)
     }
     return false;
 }
-
-const struct view_ops view_detail = {
-    .name = "Pool", .recalc = detail_recalc, .draw = tui_list_draw, .handle = detail_handle};
 
 /* ---- findings --------------------------------------------------------------------------- */
 
@@ -508,4 +424,4 @@ static void help_recalc(struct tui_app *app)
 }
 
 const struct view_ops view_help = {
-    .name = "Help", .recalc = help_recalc, .draw = tui_list_draw, .handle = detail_handle};
+    .name = "Help", .recalc = help_recalc, .draw = tui_list_draw, .handle = tui_detail_back};
