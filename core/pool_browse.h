@@ -15,15 +15,15 @@
 /* TO ADD A SORT KEY: a row here and its ORDER BY in pool_browse.c's sort table. UTIL is the
  * only key that needs every pool's ledger; it is computed once and cached by the caller. */
 #define POOL_SORTS(_)                                                                              \
+    _(RISK, "risk")                                                                                \
     _(ID, "pool")                                                                                  \
     _(NAME, "name")                                                                                \
     _(PROVIDER, "provider")                                                                        \
     _(ENV, "environment")                                                                          \
     _(OWNER, "owner")                                                                              \
     _(STATUS, "status")                                                                            \
-    _(RISK, "risk")                                                                                \
-    _(FINDINGS, "findings")                                                                        \
-    _(UTIL, "utilisation")
+    _(UTIL, "utilisation")                                                                         \
+    _(FINDINGS, "findings")
 
 enum pool_sort {
 #define PS_ENUM_(e, name) PS_##e,

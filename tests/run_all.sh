@@ -45,9 +45,26 @@ for bin in ./credence "$BUILD/credence-asan"; do
     done
 done
 
+# The console runs inside tmux, where a sanitizer report would vanish with the pane: the ASan
+# binary logs to files instead, and any report fails the test.
+console_asan() { # test script
+    local logs
+    logs=$(mktemp -d)
+    ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$logs/asan" UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$logs/ubsan" \
+        CREDENCE_BIN="$BUILD/credence-asan" bash "$1"
+    local rc=$?
+    if compgen -G "$logs/*" >/dev/null; then
+        echo "sanitizer reports:"
+        cat "$logs"/*
+        rc=1
+    fi
+    rm -rf "$logs"
+    return $rc
+}
 for t in tests/console/test_*.sh; do
     [ -f "$t" ] || continue
-    run "console/$(basename "$t" .sh)" env CREDENCE_BIN=./credence bash "$t"
+    run "console/plain/$(basename "$t" .sh)" env CREDENCE_BIN=./credence bash "$t"
+    [ -x "$BUILD/credence-asan" ] && run "console/asan/$(basename "$t" .sh)" console_asan "$t"
 done
 
 if [ ${#failures[@]} -gt 0 ]; then

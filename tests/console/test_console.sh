@@ -12,9 +12,16 @@ sqlite3 "$CREDENCE_DB" "UPDATE pool SET name = 'Evil' || char(27) || '[2J name' 
 SOCK="credence-test-$$"
 tm() { tmux -L "$SOCK" "$@"; }
 screen() { sleep "${1:-0.8}"; tm capture-pane -p >"$T/screen"; }
-see() { # PATTERN description
+see() { # PATTERN description: waits up to 6 s for the pattern (the machine may be busy)
     checks=$((checks + 1))
-    grep -Eq -- "$1" "$T/screen" || { fail "$2: screen lacks /$1/"; sed 's/^/    | /' "$T/screen" | head -30; }
+    local i
+    for i in $(seq 30); do
+        grep -Eq -- "$1" "$T/screen" && return 0
+        sleep 0.2
+        tm capture-pane -p >"$T/screen"
+    done
+    fail "$2: screen lacks /$1/"
+    sed 's/^/    | /' "$T/screen" | head -30
 }
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 tm new-session -d -x 120 -y 40 "env CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW $BIN --as dana; sleep 30"
@@ -44,9 +51,14 @@ tm send-keys / s a l e s Enter; screen
 tm send-keys Enter; screen
 see "sales-copilot-prod  Sales copilot" "search then Enter opens the pool"
 see "PERIOD +GRANT +CARRY-IN" "ledger table"
-see "burn 60d" "sparkline"
+see "DAILY BURN, last 90 days" "daily burn chart"
+see "─{10}" "the daily allowance line"
+tm send-keys G; screen
 see "threshold +consumed 6,576.00 of 8,000.00 USD" "findings with explanations"
+see "NHI5 \| DE.CM-03" "framework references"
+see "BY MODEL" "breakdown by model"
 see "recommendation: " "recommendation"
+see "PROVIDER ACTIONS" "the pool's provider actions"
 tm send-keys q; screen
 see "\| Pools \|" "q goes back"
 tm send-keys 4; screen

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The console's review tools in a real terminal (tmux): the Pools list sorted and filtered, Space
+# marks with one bulk decision (one audit event each), config.ini [keys] rebinding, and pushes
+# running in the background against a local fake provider while the console is open.
+source "$(dirname "$0")/../cli/lib.sh"
+export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+unset CREDENCE_DB
+"$BIN" demo --no-ui >/dev/null 2>&1 || { echo "demo failed"; exit 1; }
+export CREDENCE_DB="$XDG_DATA_HOME/credence/demo.db" CREDENCE_NOW=2026-11-24
+start_fake
+cat >>"$T/config.ini" <<'INI'
+
+[keys]
+view-pools = F3, 3
+view-findings = ctrl-f
+INI
+SOCK="credence-review-$$"
+tm() { tmux -L "$SOCK" "$@"; }
+screen() { sleep "${1:-0.5}"; tm capture-pane -p >"$T/screen"; }
+see() { # PATTERN description: waits up to 6 s for the pattern (the machine may be busy)
+    checks=$((checks + 1))
+    local i
+    for i in $(seq 30); do
+        grep -Eq -- "$1" "$T/screen" && return 0
+        sleep 0.2
+        tm capture-pane -p >"$T/screen"
+    done
+    fail "$2: screen lacks /$1/"
+    sed 's/^/    | /' "$T/screen" | head -30
+}
+trap 'tm kill-server 2>/dev/null; kill $FAKE_PID 2>/dev/null; rm -rf "$T"' EXIT
+pending_before=$(sql "SELECT count(*) FROM outbox WHERE state = 'pending' AND provider = 'openai' AND due_at <= '2026-11-25'")
+tm new-session -d -x 120 -y 40 "env CREDENCE_CONFIG=$T/config.ini CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW OPENAI_ADMIN_KEY=$OPENAI_ADMIN_KEY ANTHROPIC_ADMIN_KEY=$ANTHROPIC_ADMIN_KEY LITELLM_MASTER_KEY=$LITELLM_MASTER_KEY WEBHOOK_SECRET=$WEBHOOK_SECRET $BIN --as dana; sleep 30"
+screen 1
+see "\| Dashboard \|" "console open"
+# --- pushes in the background: the due OpenAI actions reach the fake provider and verify ------
+checks=$((checks + 1))
+[ "$pending_before" -gt 0 ] || fail "the demo has due OpenAI actions to push"
+for _ in $(seq 50); do
+    [ "$(sql "SELECT count(*) FROM outbox WHERE provider = 'openai' AND state = 'verified'")" -ge "$pending_before" ] && break
+    sleep 0.2
+done
+expect_eq "$(sql "SELECT count(*) FROM outbox WHERE provider = 'openai' AND state = 'verified'")" "$pending_before" \
+    "due OpenAI actions pushed and verified from the console"
+grep -q '"path": *"/v1/organization/projects/[^"]*/spend_limit"' "$T/requests.jsonl" ||
+    fail "the fake provider saw the spend-limit writes"
+checks=$((checks + 1))
+tm send-keys 5; screen
+see "verified" "outbox view shows verified actions"
+# --- [keys]: F3 opens the pools (3 still does); ctrl-f the findings ----------------------------
+tm send-keys C-f; screen
+see "\| Findings \|" "ctrl-f rebound to findings"
+tm send-keys F3; screen
+see "\| Pools \|" "F3 rebound to pools"
+see "32 pools \| sorted by risk \(desc\)" "pools sorted by risk by default"
+tm send-keys '?'; screen
+see "F3 +all pools" "help shows the rebound key"
+tm send-keys q; screen
+tm send-keys s; screen
+see "sorted by pool \(asc\)" "s sorts by the next column"
+tm send-keys s; screen
+see "sorted by name \(asc\)" "and the next"
+see "^agent-sandbox " "first by name"
+tm send-keys S; screen
+see "sorted by name \(desc\)" "S reverses"
+# --- filters --------------------------------------------------------------------------------
+tm send-keys f; screen
+see "Filter pools" "filter window"
+tm send-keys p p e; screen
+see "provider +anthropic" "p cycles the provider"
+tm send-keys Enter; screen
+n_anthropic_prod=$(sql "SELECT count(*) FROM pool WHERE provider = 'anthropic' AND environment = 'production'")
+see "^ $n_anthropic_prod pools \| filter provider=anthropic, env=production" "filtered count"
+checks=$((checks + 1))
+grep -E "^[a-z]" "$T/screen" | grep -v "anthropic" | grep -qv "^POOL" && fail "only anthropic rows are listed"
+tm send-keys / l e g a l; screen
+see "^ 1 pool \| filter .* search \"legal\"" "search narrows in core"
+tm send-keys Escape f c Enter; screen
+see "^ 32 pools \|" "c clears the filters"
+# --- Space marks two queue rows; one reason decides both, one audit event each --------------
+events_before=$(sql "SELECT count(*) FROM audit_event WHERE event = 'decision.entitlement'")
+tm send-keys 2; screen
+see "\| Queue \|" "queue"
+tm send-keys Space Space; screen
+see "2 marked" "Space marks and says how many"
+see "^\* " "marked rows carry a star"
+tm send-keys a; sleep 0.3
+tm send-keys -l "bulk review of the quarter, grants fit"
+tm send-keys Enter; screen
+see "2 of 2 decisions, [0-9]+ provider action" "bulk preview"
+tm send-keys y; screen
+see "approve: 2 of 2 decisions recorded" "bulk decision recorded"
+expect_eq "$(sql "SELECT count(*) FROM decision WHERE reason = 'bulk review of the quarter, grants fit' AND actor = 'dana'")" "2" \
+    "two decisions with the one reason"
+expect_eq "$(sql "SELECT count(*) FROM audit_event WHERE event = 'decision.entitlement'")" "$((events_before + 2))" \
+    "one audit event per decision"
+tm send-keys Q
+finish
