@@ -51,17 +51,19 @@ static const struct command commands[] = {
     {"import usage", cmd_import_usage,
      "[--format auto|focus|openai|anthropic|litellm] [--skip-bad-rows] FILE...",
      "import provider usage exports",
-     "Reads FOCUS 1.0-1.2 CSV exports (plain or .csv.gz) and Admin API pages saved as JSON\n"
-     "(OpenAI usage and costs, Anthropic usage and cost reports, LiteLLM /spend/logs),\n"
-     "detecting the format unless --format says it, attributes every row to a pool by the\n"
-     "register's bindings (api_key > workload > tag > project/workspace/subaccount) and stores\n"
-     "daily rollups; rows that match no pool are kept as unregistered usage. One transaction\n"
-     "per file: a bad row rejects the file whole (exit 65, database unchanged) with\n"
-     "FILE:LINE:COLUMN, unless --skip-bad-rows, which imports the rest and writes each rejected\n"
-     "row with its reason to FILE.rejects.csv. A file already imported (same SHA-256) is\n"
-     "skipped. A later export of the same scope (FOCUS: provider + billing account + billing\n"
-     "period; API pages: provider + report kind + day) replaces the earlier one instead of\n"
-     "adding to it. Needs the admin role.\n"},
+     "Reads FOCUS 1.0-1.2 CSV exports (plain or .csv.gz), Admin API pages saved as JSON (OpenAI\n"
+     "usage and costs, Anthropic usage and cost reports, LiteLLM /spend/logs) and the\n"
+     "dashboards' CSV exports (OpenAI cost, usage and legacy activity; Anthropic Console usage\n"
+     "and cost; LiteLLM spend logs), detecting the format and the export unless --format says it\n"
+     "(openai, anthropic and litellm read JSON pages or that provider's CSV exports, by\n"
+     "content). It attributes every row to a pool by the register's bindings (api_key > workload\n"
+     "> tag > project/workspace/subaccount) and stores daily rollups; rows that match no pool\n"
+     "are kept as unregistered usage. One transaction per file: a bad row rejects the file whole\n"
+     "(exit 65, database unchanged) with FILE:LINE:COLUMN, unless --skip-bad-rows, which imports\n"
+     "the rest and writes each rejected row with its reason to FILE.rejects.csv. A file already\n"
+     "imported (same SHA-256) is skipped. A later export of the same scope (FOCUS: provider +\n"
+     "billing account + billing period; API pages and dashboard CSVs: provider + report kind +\n"
+     "day) replaces the earlier one instead of adding to it. Needs the admin role.\n"},
     {"fetch usage", cmd_fetch_usage,
      "--provider openai|anthropic|litellm --since DATE [--until DATE]",
      "pull usage and cost pages from a provider's admin API and import them",

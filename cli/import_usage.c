@@ -26,11 +26,12 @@ static int import_one(struct cli_ctx *ctx, const char *path, const char *format_
     }
     enum imp_format f;
     if (strcmp(format_opt, "auto") == 0) {
-        st = imp_detect(path, &f, &ctx->err);
+        const char *what = NULL;
+        st = imp_detect(path, &f, &what, &ctx->err);
         if (st != ST_OK)
             return cli_fail(ctx, st);
-        fprintf(stderr, "credence: %s: format %s (detected from its content)\n", path,
-                imp_format_name(f));
+        fprintf(stderr, "credence: %s: format %s (detected from its content): %s\n", path,
+                imp_format_name(f), what ? what : imp_format_name(f));
     } else if (!imp_format_parse(format_opt, &f)) {
         return cli_usage_error(ctx, "--format is auto or one of: %s", imp_formats_known());
     }

@@ -42,8 +42,13 @@ const char *imp_formats_known(void)
     return buf;
 }
 
-enum status imp_detect(const char *path, enum imp_format *out, struct strbuf *err)
+enum status imp_detect(const char *path, enum imp_format *out, const char **what,
+                       struct strbuf *err)
 {
+    const char *dummy;
+    if (!what)
+        what = &dummy;
+    *what = NULL;
     struct source *src = NULL;
     enum status st = source_open(path, &src, err);
     if (st != ST_OK)
@@ -86,8 +91,12 @@ enum status imp_detect(const char *path, enum imp_format *out, struct strbuf *er
         st = imp_json_kind(path, &name, err);
         if (st != ST_OK)
             return st;
-        if (name && imp_format_parse(name, out))
+        if (name && imp_format_parse(name, out)) {
+            *what = *out == IMP_OPENAI      ? "OpenAI Admin API pages, JSON"
+                    : *out == IMP_ANTHROPIC ? "Anthropic Admin API pages, JSON"
+                                            : "LiteLLM /spend/logs, JSON";
             return ST_OK;
+        }
         sb_setf(err, "%s:1:1: JSON, but not pages credence knows; it reads %s", path,
                 imp_formats_known());
         return ST_BAD_DATA;
@@ -96,10 +105,39 @@ enum status imp_detect(const char *path, enum imp_format *out, struct strbuf *er
     if (strstr(first_line, "ChargePeriodStart") || strstr(first_line, "BilledCost") ||
         strstr(first_line, "EffectiveCost")) {
         *out = IMP_FOCUS;
+        *what = "FOCUS CSV";
         return ST_OK;
     }
+    /* the providers' dashboard exports, by their header */
+    st = imp_dashboard_kind(path, out, what, err);
+    if (st != ST_OK)
+        return st;
+    if (*what)
+        return ST_OK;
     sb_setf(err, "%s:1:1: not a format credence knows; it reads %s", path, imp_formats_known());
     return ST_BAD_DATA;
+}
+
+/* True when the first byte after a UTF-8 BOM and white space is '{' or '[' (JSON pages). */
+static enum status looks_like_json(const char *path, bool *json, struct strbuf *err)
+{
+    struct source *src = NULL;
+    enum status st = source_open(path, &src, err);
+    if (st != ST_OK)
+        return st;
+    char head[4096];
+    ssize_t n = source_read(src, head, sizeof head, err);
+    source_free(&src);
+    if (n < 0)
+        return ST_BAD_DATA;
+    size_t i = 0;
+    if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < (size_t)n &&
+           (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+        i++;
+    *json = i < (size_t)n && (head[i] == '{' || head[i] == '[');
+    return ST_OK;
 }
 
 enum status imp_read(enum imp_format f, const char *path, const struct usage_sink *sink,
@@ -110,8 +148,14 @@ enum status imp_read(enum imp_format f, const char *path, const struct usage_sin
         return imp_focus_read(path, sink, rep, err);
     case IMP_OPENAI:
     case IMP_ANTHROPIC:
-    case IMP_LITELLM:
-        return imp_json_read(path, imp_format_name(f), sink, rep, err);
+    case IMP_LITELLM: {
+        bool json = false;
+        enum status st = looks_like_json(path, &json, err);
+        if (st != ST_OK)
+            return st;
+        return json ? imp_json_read(path, imp_format_name(f), sink, rep, err)
+                    : imp_dashboard_read(f, path, sink, rep, err);
+    }
     case IMP__COUNT:
         break;
     }
