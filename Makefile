@@ -55,7 +55,7 @@ help:
 	@echo "make demo       deps, build, open the console on the bundled demo data"
 	@echo "make test       deps, build plain and ASan+UBSan, run every test"
 	@echo "make format     clang-format every C file; make format-check checks only"
-	@echo "make bench      the FOCUS import benchmark (1,000,000 rows; not part of make test)"
+	@echo "make bench      import (1,000,000 FOCUS rows) and console (10,000 pools) benchmarks"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 
 # --- dependencies -----------------------------------------------------------------------------
@@ -180,3 +180,4 @@ clean:
 # --- benchmarks (not part of make test) ---------------------------------------------------------
 bench: credence
 	bench/run_import_bench.sh
+	bench/run_console_bench.sh

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/pool_browse.h"
@@ -267,6 +268,42 @@ static void handle_mouse(struct tui_app *app, int page)
     }
 }
 
+/* CREDENCE_TUI_TRACE=FILE makes the console write how long each frame took: the first one
+ * from the start of the console, then each from a key press to its finished redraw (make bench's
+ * console benchmark reads it). */
+static struct {
+    FILE *f;
+    double start, key_at;
+    const char *what; /* the key's action; NULL once its frame is written */
+    bool first_done;
+} frame_trace;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void trace_frame(void)
+{
+    if (!frame_trace.f)
+        return;
+    if (!frame_trace.first_done) {
+        fprintf(frame_trace.f, "first-frame %.3f\n", now_ms() - frame_trace.start);
+        frame_trace.first_done = true;
+    } else if (frame_trace.what) {
+        fprintf(frame_trace.f, "%s %.3f\n", frame_trace.what, now_ms() - frame_trace.key_at);
+    }
+    frame_trace.what = NULL;
+}
+
+static void trace_key(const char *what)
+{
+    frame_trace.key_at = now_ms();
+    frame_trace.what = what;
+}
+
 int tui_run(const struct tui_opts *opts)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -282,6 +319,9 @@ int tui_run(const struct tui_opts *opts)
         fprintf(stderr, "credence: unknown theme '%s' (this build has default and mono)\n", theme);
         return 64;
     }
+    const char *trace_path = getenv("CREDENCE_TUI_TRACE");
+    frame_trace.start = now_ms();
+    frame_trace.f = trace_path && *trace_path ? fopen(trace_path, "w") : NULL;
     struct tui_app app;
     memset(&app, 0, sizeof app);
     app.opts = opts;
@@ -328,10 +368,14 @@ int tui_run(const struct tui_opts *opts)
             app.dirty = false;
         }
         draw(&app);
+        trace_frame();
         timeout(push_tick(&app) ? 30 : 250); /* transfers in flight: come back soon */
         int ch = getch();
         if (ch == ERR)
             continue;
+        trace_key(app.searching     ? "search"
+                  : ch == KEY_MOUSE ? "mouse"
+                                    : km_action_name(km_lookup(ch)));
         if (ch == KEY_RESIZE) {
             clearok(curscr, TRUE);
             continue;
@@ -357,6 +401,8 @@ int tui_run(const struct tui_opts *opts)
             break;
     }
     endwin();
+    if (frame_trace.f)
+        fclose(frame_trace.f);
     push_engine_free(&app.push);
     tui_rows_clear(&app);
     tui_marks_clear(&app);

@@ -99,6 +99,8 @@ enum tui_action km_lookup(int key);
 void km_configure(const struct config *cfg, char *problem, size_t cap);
 const char *km_key_name(enum tui_action a);
 const char *km_action_help(enum tui_action a);
+/* The action's config.ini name ("other" for ACT_NONE). */
+const char *km_action_name(enum tui_action a);
 
 /* decide.c: runs the decide form for the selected pool (an action of core/review.h). */
 bool tui_decide(struct tui_app *app, int decide_action);

@@ -190,3 +190,8 @@ const char *km_action_help(enum tui_action a)
 {
     return (unsigned)a < ACT__COUNT ? action_help[a] : "";
 }
+
+const char *km_action_name(enum tui_action a)
+{
+    return (unsigned)a < ACT__COUNT ? action_config_name[a] : "other";
+}
