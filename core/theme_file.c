@@ -377,6 +377,12 @@ int theme_color_reduce(int color, int ncolors)
     long best_d = -1;
     xterm_rgb(color, target);
     int limit = ncolors >= 16 ? 16 : 8;
+    if (target[0] == target[1] && target[1] == target[2]) { /* a grey: by lightness, never a hue */
+        int v = target[0];
+        if (limit == 8)
+            return v < 100 ? 0 : 7;
+        return v < 64 ? 0 : v < 160 ? 8 : v < 220 ? 7 : 15;
+    }
     for (int i = 0; i < limit; i++) {
         int rgb[3];
         xterm_rgb(i, rgb);

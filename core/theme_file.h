@@ -105,8 +105,9 @@ bool theme_builtin(const char *name, struct theme *out);
 bool theme_uses_color(const struct theme *t);
 
 /* A colour for a terminal with ncolors colours: unchanged when it fits, else the nearest of the
- * basic eight by the xterm palette's RGB values (bright 8-15 become their basic colour). Default
- * stays default; ncolors < 8 gives THEME_COLOR_DEFAULT. */
+ * basic eight (sixteen when ncolors >= 16) by the xterm palette's RGB values; a grey goes by
+ * lightness to black or white (and bright black, bright white); bright 8-15 become their basic
+ * colour on eight colours. Default stays default; ncolors < 8 gives THEME_COLOR_DEFAULT. */
 int theme_color_reduce(int color, int ncolors);
 
 /* The colours to draw element e with on a terminal of ncolors colours: an element's default
