@@ -1,6 +1,5 @@
 /* credence review (and no command): open the console as the resolved identity; --list-themes. */
 #include "cli/cli.h"
-#include "core/theme_file.h"
 #include "tui/tui.h"
 
 #include <stdlib.h>

@@ -2,7 +2,6 @@
  * terminal without colour gets the mono theme's attributes. */
 #include <string.h>
 
-#include "core/theme_file.h"
 #include "tui/internal.h"
 
 static attr_t role_attrs[CR__COUNT];
