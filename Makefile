@@ -45,7 +45,7 @@ UNIT_ABIN = $(patsubst tests/unit/%.c,$(BUILD)/tests-asan/%,$(UNIT_SRC))
 TOOL_BIN = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(sort $(wildcard tests/tools/*.c)))
 
 .SECONDARY:
-.PHONY: all deps check-deps demo test test-build unit cli-tests format format-check install uninstall \
+.PHONY: FORCE all deps check-deps demo test test-build unit cli-tests format format-check install uninstall \
         clean bench fuzz help
 all: credence
 
@@ -119,6 +119,12 @@ $(BUILD)/gen/demo_data.c: tests/fixtures/people.csv tests/fixtures/register.csv
 # Where make install puts the themes (core/theme_file.c looks there after the user's directory).
 THEME_DEFS = -DCREDENCE_THEMEDIR='"$(PREFIX)/share/credence/themes"'
 $(BUILD)/obj/core/theme_file.o $(BUILD)/asan/core/theme_file.o: CPPFLAGS_ALL += $(THEME_DEFS)
+# ... and is rebuilt when PREFIX changes (the stamp's time moves only then).
+$(BUILD)/obj/core/theme_file.o $(BUILD)/asan/core/theme_file.o: $(BUILD)/gen/prefix
+$(BUILD)/gen/prefix: FORCE
+	@mkdir -p $(@D)
+	$(Q)echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+FORCE:
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)

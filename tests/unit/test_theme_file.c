@@ -53,7 +53,12 @@ static void test_builtin_matches_files(void **state)
         assert_true(theme_builtin(names[i], &b));
         assert_int_equal(theme_parse_file(path, &f, &err), ST_OK);
         assert_int_equal(b.source, THEME_SRC_BUILTIN);
-        assert_memory_equal(b.el, f.el, sizeof b.el);
+        for (int e = 0; e < TE__COUNT; e++) {
+            assert_int_equal(b.el[e].fg, f.el[e].fg);
+            assert_int_equal(b.el[e].bg, f.el[e].bg);
+            assert_int_equal(b.el[e].attrs, f.el[e].attrs);
+            assert_int_equal(b.el[e].set, f.el[e].set);
+        }
         sb_done(&err);
     }
     struct theme t;
