@@ -57,9 +57,10 @@ void theme_setup(const char *name, bool no_color, struct strbuf *msg)
     }
     sb_done(&err);
     color = color && theme_uses_color(&t);
+    bool terminal_default = false; /* whether -1 may name the terminal's own colour */
     if (color) {
         start_color();
-        use_default_colors();
+        terminal_default = use_default_colors() == OK;
         color = COLOR_PAIRS > CR__COUNT; /* known only after start_color */
     }
     for (int r = 0; r < CR__COUNT; r++) {
@@ -68,6 +69,10 @@ void theme_setup(const char *name, bool no_color, struct strbuf *msg)
         if (color) {
             int fg, bg;
             theme_resolve(&t, role_element[r], COLORS, &fg, &bg);
+            if (!terminal_default) {
+                fg = fg < 0 ? COLOR_WHITE : fg;
+                bg = bg < 0 ? COLOR_BLACK : bg;
+            }
             init_pair((short)(r + 1), (short)fg, (short)bg);
             role_attrs[r] |= COLOR_PAIR(r + 1);
         }
