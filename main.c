@@ -16,12 +16,18 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"review", cmd_review, "", "open the console (also: credence with no command)",
+    {"review", cmd_review, "[--list-themes]", "open the console (also: credence with no command)",
      "Opens the terminal console as the resolved identity: dashboard (1), your queue (2),\n"
      "pools (3), findings (4), outbox (5); j/k or arrows move, Enter opens a pool, / searches,\n"
      "R switches role, ? shows every key, q goes back, Q quits; on a pool a/r/x/e/z/c open\n"
      "the decide form (reason, preview of the provider actions, y to confirm). Works at 80x24\n"
-     "and larger; honours NO_COLOR; --theme default|mono.\n"},
+     "and larger; honours NO_COLOR (attributes only, the mono theme).\n"
+     "Colours come from --theme NAME, else [ui] theme in the config, else default: NAME.theme\n"
+     "in $XDG_CONFIG_HOME/credence/themes, then the installed themes, then themes/ beside the\n"
+     "binary, then the built-in default and mono (NAME with a '/' is a file). Shipped: default,\n"
+     "high-contrast, mono, solarized-dark, colorblind. An unknown or invalid theme shows its\n"
+     "FILE:LINE error in the message line and the console uses the default.\n"
+     "  --list-themes   list the themes found, with their source, and exit\n"},
     {"demo", cmd_demo, "[--no-ui]", "build the bundled demo database",
      "Builds a fresh demo database (demo.db in the data directory, or --db PATH when its name\n"
      "contains 'demo') from the Acme organisation bundled in the binary: 15 people, 32 credit\n"
@@ -168,7 +174,7 @@ static const char global_help[] =
     "                    $XDG_CONFIG_HOME/credence/config.ini)\n"
     "  --as LOGIN        act as this person (default $CREDENCE_USER, else the OS login)\n"
     "  --now ISO-DATE    fix today's date for every computation (or $CREDENCE_NOW)\n"
-    "  --theme NAME      console colour theme\n"
+    "  --theme NAME      console colour theme (credence review --list-themes)\n"
     "  --help, --version\n"
     "Exit codes: 0 ok, 64 usage, 65 bad input data, 66 missing input, 69 provider unavailable,\n"
     "70 internal error, 75 try again (database busy), 77 permission denied, 78 bad config.\n";

@@ -21,6 +21,7 @@
 #include "core/tabular.h"
 #include "core/strbuf.h"
 #include "core/text.h"
+#include "core/theme_file.h"
 #include "core/usage.h"
 #include "core/usage_import.h"
 #include "core/xalloc.h"

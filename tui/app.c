@@ -304,19 +304,25 @@ static void trace_key(const char *what)
     frame_trace.what = what;
 }
 
+/* The theme: --theme, else [ui] theme, else default; a bad one is reported in the message line. */
+static void tui_theme_start(struct tui_app *app)
+{
+    const char *theme =
+        app->opts->theme ? app->opts->theme : config_get(app->opts->config, "ui", "theme");
+    const char *nc = getenv("NO_COLOR");
+    struct strbuf msg;
+    sb_init(&msg);
+    theme_setup(theme && *theme ? theme : "default", nc && *nc, &msg);
+    if (msg.len)
+        tui_message(app, "%s", sb_str(&msg));
+    sb_done(&msg);
+}
+
 int tui_run(const struct tui_opts *opts)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "credence: the console needs a terminal; for scripts use the commands "
                         "(credence --help)\n");
-        return 64;
-    }
-    const char *theme = opts->theme ? opts->theme
-                        : config_get(opts->config, "ui", "theme")
-                            ? config_get(opts->config, "ui", "theme")
-                            : "default";
-    if (strcmp(theme, "default") != 0 && strcmp(theme, "mono") != 0) {
-        fprintf(stderr, "credence: unknown theme '%s' (this build has default and mono)\n", theme);
         return 64;
     }
     const char *trace_path = getenv("CREDENCE_TUI_TRACE");
@@ -349,8 +355,7 @@ int tui_run(const struct tui_opts *opts)
     mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(200);
     timeout(250);
-    const char *nc = getenv("NO_COLOR");
-    theme_init(nc && *nc, strcmp(theme, "mono") == 0);
+    tui_theme_start(&app);
     push_start(&app);
     const struct view_ops *shown = NULL;
     while (!tui_terminated) {

@@ -84,10 +84,10 @@ static void burn_chart(struct tui_app *app, const struct pool *p, int32_t today,
             else
                 sb_addc(&line, ' ');
         }
-        tui_rows_add(app, NULL, r == line_row ? CR_HIGH : CR_BAR, "%s", sb_str(&line));
+        tui_rows_add(app, NULL, r == line_row ? CR_GRANT : CR_BAR, "%s", sb_str(&line));
         sb_done(&line);
     }
-    tui_rows_add(app, NULL, CR_MUTED, "%*s %-*s%s", label_w - 1, "", ncols - DATE_BUF + 2,
+    tui_rows_add(app, NULL, CR_GRID, "%*s %-*s%s", label_w - 1, "", ncols - DATE_BUF + 2,
                  date_format(today - CHART_DAYS + 1, d1), date_format(today, d2));
 }
 

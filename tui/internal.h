@@ -31,6 +31,10 @@ enum tui_role {
     CR_LOW,
     CR_OK,
     CR_BAR,
+    CR_BORDER, /* frames and separators */
+    CR_INPUT,  /* text being typed in a form */
+    CR_GRID,   /* chart axes and grid */
+    CR_GRANT,  /* a chart's grant line */
     CR__COUNT
 };
 
@@ -105,8 +109,10 @@ const char *km_action_name(enum tui_action a);
 /* decide.c: runs the decide form for the selected pool (an action of core/review.h). */
 bool tui_decide(struct tui_app *app, int decide_action);
 
-/* theme.c */
-void theme_init(bool no_color, bool mono);
+/* theme.c: loads theme NAME (core/theme_file.h lookup; mono when no_color or the terminal has
+ * no colours) and allocates the colour pairs. An unknown or invalid theme falls back to the
+ * built-in default and leaves the located reason in msg (empty otherwise). After initscr. */
+void theme_setup(const char *name, bool no_color, struct strbuf *msg);
 attr_t theme_attr(enum tui_role role);
 int theme_role_for_severity(const char *severity);
 

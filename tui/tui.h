@@ -8,7 +8,7 @@ struct tui_opts {
     struct store *store;         /* borrowed */
     const struct config *config; /* borrowed, may be NULL */
     const struct identity *who;  /* borrowed */
-    const char *theme;           /* "default" or "mono"; NULL: [ui] theme or default */
+    const char *theme;           /* theme name or path; NULL: [ui] theme, else default */
 };
 
 /* Runs the console until the user quits. Returns an exit code (0, or 64/70 with a message on

@@ -77,6 +77,7 @@ tm resize-window -x 120 -y 40; screen
 see "\| Pools \|" "back after resize"
 tm send-keys Q; sleep 0.5
 tm kill-server 2>/dev/null
+SOCK="$SOCK-2" # a fresh server: the one just killed may still hold its socket
 # NO_COLOR: attributes only, still usable
 tm new-session -d -x 100 -y 30 "env NO_COLOR=1 CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW $BIN --as grace; sleep 30"
 screen 1.5
