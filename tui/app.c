@@ -45,7 +45,7 @@ static void draw_bars(struct tui_app *app, int lines, int cols)
     sb_reset(&sb);
     sb_reset(&line);
     char counts[96] = "";
-    if (app->push_pending || app->push_failed)
+    if ((app->push_pending || app->push_failed) && !app->message[0] && !app->searching)
         snprintf(counts, sizeof counts, " outbox: %d waiting, %d failed ", app->push_pending,
                  app->push_failed);
     if (app->searching)
