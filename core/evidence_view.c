@@ -34,12 +34,6 @@ static char *col_dup(sqlite3_stmt *st, int c)
     return sqlite3_column_type(st, c) == SQLITE_NULL ? NULL : xstrdup(store_col_text(st, c));
 }
 
-static json_t *col_json(sqlite3_stmt *st, int c)
-{
-    return sqlite3_column_type(st, c) == SQLITE_NULL ? json_null()
-                                                     : json_string(store_col_text(st, c));
-}
-
 /* Pools a person without PERM_EVIDENCE_ALL may look at: those they review in a campaign, own or
  * look after. ?2 is the login. */
 #define SQL_SEES_POOL(P)                                                                           \
@@ -296,9 +290,40 @@ static bool secret_name(const char *key)
     return false;
 }
 
-static bool secret_value(const char *v)
+static bool token_end(char c)
 {
-    return strncmp(v, "sk-", 3) == 0 || strncmp(v, "whsec", 5) == 0;
+    return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'' || c == ',' ||
+           c == '/' || c == ')' || c == ']' || c == '}' || c == ';' || c == '?' || c == '&';
+}
+
+void evidence_redact_text(struct strbuf *out, const char *s)
+{
+    for (const char *p = s ? s : ""; *p;) {
+        bool boundary = p == s || token_end(p[-1]) || p[-1] == '=' || p[-1] == ':';
+        size_t prefix = strncmp(p, "sk-", 3) == 0 ? 3 : strncmp(p, "whsec", 5) == 0 ? 5 : 0;
+        if (boundary && prefix && !token_end(p[prefix])) {
+            sb_add(out, p, prefix);
+            sb_adds(out, "[redacted]");
+            p += prefix;
+            while (!token_end(*p))
+                p++;
+        } else {
+            sb_addc(out, *p++);
+        }
+    }
+}
+
+/* A redacted copy of text (NULL stays NULL) as a JSON string or null. */
+static json_t *redacted_json(const char *text)
+{
+    if (!text)
+        return json_null();
+    struct strbuf sb;
+    sb_init(&sb);
+    evidence_redact_text(&sb, text);
+    json_t *v = json_string(sb_str(&sb));
+    sb_done(&sb);
+    return v;
 }
 
 json_t *evidence_redact(json_t *v)
@@ -325,26 +350,9 @@ json_t *evidence_redact(json_t *v)
         json_array_foreach(v, i, m) json_array_append_new(a, evidence_redact(m));
         return a;
     }
-    if (json_is_string(v) && secret_value(json_string_value(v)))
-        return json_string("[redacted]");
+    if (json_is_string(v))
+        return redacted_json(json_string_value(v));
     return json_deep_copy(v);
-}
-
-/* A path with every segment that looks like a secret replaced. */
-static void redact_path(struct strbuf *out, const char *path)
-{
-    for (const char *p = path; *p;) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
-        char *seg = xstrndup(p, len);
-        sb_adds(out, secret_value(seg) ? "[redacted]" : seg);
-        free(seg);
-        p += len;
-        if (*p == '/') {
-            sb_addc(out, '/');
-            p++;
-        }
-    }
 }
 
 /* What the read-back says about an action, from its state. */
@@ -394,7 +402,7 @@ static enum status decision_actions(struct store *s, int64_t decision_id, json_t
         sb_init(&rb);
         if (method) {
             sb_addf(&req, "%s ", method);
-            redact_path(&req, path ? path : "");
+            evidence_redact_text(&req, path);
             json_t *body = json_object_get(pl, "body");
             if (body && !json_is_null(body)) {
                 json_t *clean = evidence_redact(body);
@@ -410,14 +418,17 @@ static enum status decision_actions(struct store *s, int64_t decision_id, json_t
         readback_text(&rb, store_col_text(st, 3), json_is_object(json_object_get(pl, "readback")),
                       store_col_text(st, 8), json_string_value(json_object_get(pl, "why")),
                       attempts);
+        const char *last_error =
+            sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL : store_col_text(st, 6);
         json_t *o = json_pack(
-            "{sI ss ss ss si so so ss ss ss}", "id", (json_int_t)sqlite3_column_int64(st, 0), "op",
-            store_col_text(st, 1), "target", store_col_text(st, 2), "state", store_col_text(st, 3),
-            "attempts", attempts, "last_status",
+            "{sI ss so ss si so so so ss ss}", "id", (json_int_t)sqlite3_column_int64(st, 0), "op",
+            store_col_text(st, 1), "target", redacted_json(store_col_text(st, 2)), "state",
+            store_col_text(st, 3), "attempts", attempts, "last_status",
             sqlite3_column_type(st, 5) == SQLITE_NULL ? json_null()
                                                       : json_integer(sqlite3_column_int(st, 5)),
-            "last_error", col_json(st, 6), "summary", summary ? summary : "", "request",
-            sb_str(&req), "readback", sb_str(&rb));
+            "last_error", redacted_json(last_error), "summary",
+            redacted_json(summary ? summary : ""), "request", sb_str(&req), "readback",
+            sb_str(&rb));
         json_array_append_new(arr, o);
         sb_done(&req);
         sb_done(&rb);

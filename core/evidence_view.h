@@ -78,8 +78,9 @@ void evidence_items_free(struct evidence_item **pp, size_t n);
  *  "signature":{"status":"verified"|"unsigned"|"invalid"|"unregistered"|"missing","text"},
  *  "actions":[{"id","op","target","state","attempts","last_status" (null when never sent),
  *              "last_error","summary","request","readback"}]}
- * "request" is METHOD PATH BODY with secrets redacted (admin keys are never stored: they are
- * added as headers when sending). ST_NOT_FOUND when no such decision or `who` may not see it. */
+ * "request" is METHOD PATH BODY; it, target, summary and last_error have secrets redacted
+ * (evidence_redact, evidence_redact_text). Admin keys are never stored: they are added as
+ * headers when sending. ST_NOT_FOUND when no such decision or `who` may not see it. */
 enum status evidence_decision(struct store *s, const struct identity *who, int64_t decision_id,
                               json_t **out, struct strbuf *err);
 
@@ -101,9 +102,12 @@ struct evidence_chain {
  * reported in out->line with intact false). */
 void evidence_chain_status(struct store *s, struct evidence_chain *out);
 
-/* Deep copy of v with secret-looking values replaced by "[redacted]": members named like a key,
- * secret, token, password or authorization, and strings starting with "sk-" or "whsec".
+/* Deep copy of v with secret-looking values replaced: members named like a key, secret, token,
+ * password or authorization become "[redacted]"; other strings go through evidence_redact_text.
  * v is borrowed and not changed; caller decrefs the copy. NULL gives NULL. */
 json_t *evidence_redact(json_t *v);
+/* Appends s (NULL: nothing) to out with the rest of every word starting with "sk-" or "whsec"
+ * replaced by "[redacted]" ("set key sk-[redacted] budget"). */
+void evidence_redact_text(struct strbuf *out, const char *s);
 
 #endif

@@ -77,6 +77,11 @@ const char *km_action_help(enum tui_action a);
 /* decide.c: runs the decide form for the selected pool (an action of core/review.h). */
 bool tui_decide(struct tui_app *app, int decide_action);
 
+/* evidence.c: campaigns -> items -> a decision's evidence, all read-only. */
+extern const struct view_ops view_evidence, view_evidence_items, view_evidence_decision;
+/* True for views where nothing may change state (the global handler refuses decide keys). */
+bool tui_view_read_only(const struct view_ops *v);
+
 /* theme.c */
 void theme_init(bool no_color, bool mono);
 attr_t theme_attr(enum tui_role role);

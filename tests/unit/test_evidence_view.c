@@ -232,10 +232,13 @@ static void test_decision_evidence(void **state)
     assert_string_equal(json_string_value(json_object_get(d, "reason")), "a reason with words");
     json_t *act = json_array_get(json_object_get(d, "actions"), 0);
     const char *req = json_string_value(json_object_get(act, "request"));
-    assert_non_null(strstr(req, "POST /key/[redacted]/block"));
+    assert_non_null(strstr(req, "POST /key/sk-[redacted]/block"));
     assert_non_null(strstr(req, "\"key\":\"[redacted]\""));
+    assert_non_null(strstr(req, "\"note\":\"sk-[redacted]\""));
     assert_non_null(strstr(req, "\"max_budget\":5"));
-    assert_null(strstr(req, "sk-"));
+    assert_null(strstr(req, "sk-live"));
+    assert_null(strstr(req, "sk-other"));
+    assert_string_equal(json_string_value(json_object_get(act, "target")), "k1");
     assert_int_equal(json_integer_value(json_object_get(act, "last_status")), 200);
     assert_non_null(strstr(json_string_value(json_object_get(act, "readback")), "confirmed"));
     json_decref(d);
@@ -274,12 +277,21 @@ static void test_redact(void **state)
     json_t *r = evidence_redact(v);
     char *text = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
     assert_string_equal(text, "{\"Authorization\":\"[redacted]\",\"inner\":{\"api_token\":"
-                              "\"[redacted]\",\"n\":3},\"list\":[\"[redacted]\",\"ok\"],"
-                              "\"whsec\":\"[redacted]\"}");
+                              "\"[redacted]\",\"n\":3},\"list\":[\"sk-[redacted]\",\"ok\"],"
+                              "\"whsec\":\"whsec[redacted]\"}");
     free(text);
     json_decref(r);
     json_decref(v);
     assert_null(evidence_redact(NULL));
+    struct strbuf sb;
+    sb_init(&sb);
+    evidence_redact_text(&sb, "set key sk-litellm-01 budget; url=/k/sk-a/x, desk-top, ask-me");
+    assert_string_equal(sb_str(&sb),
+                        "set key sk-[redacted] budget; url=/k/sk-[redacted]/x, desk-top, ask-me");
+    sb_reset(&sb);
+    evidence_redact_text(&sb, NULL);
+    assert_string_equal(sb_str(&sb), "");
+    sb_done(&sb);
 }
 
 static void test_chain_status(void **state)
