@@ -48,8 +48,7 @@ static void draw_bars(struct tui_app *app, int lines, int cols)
         sb_addf(&sb, " %s", app->message);
     else
         sb_adds(&sb, " 1 dashboard  2 queue  3 pools  4 findings  5 outbox  6 evidence  j/k move  "
-                     "Enter open  "
-                     "/ search  R role  ? help  q back  Q quit");
+                     "Enter open  / search  R role  ? help  q back  Q quit");
     text_fit(&line, sb_str(&sb), cols, true);
     attron(theme_attr(CR_STATUS));
     mvaddstr(lines - 1, 0, sb_str(&line));
@@ -100,7 +99,7 @@ static void switch_role(struct tui_app *app)
 /* Global keys; returns false to quit. */
 static bool handle_global(struct tui_app *app, enum tui_action a)
 {
-    if (tui_view_read_only(app->view) && a >= ACT_APPROVE && a <= ACT_ACKNOWLEDGE) {
+    if (tui_view_read_only(app->view) && tui_action_changes_state(a)) {
         tui_message(app, "evidence screens are read-only");
         return true;
     }

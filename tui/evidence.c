@@ -77,8 +77,7 @@ static void ev_draw(struct tui_app *app, WINDOW *w, int h, int width)
     }
 }
 
-/* Keys every evidence screen refuses: nothing here may change state. */
-static bool refuse_change(struct tui_app *app, enum tui_action a)
+bool tui_action_changes_state(enum tui_action a)
 {
     switch (a) {
     case ACT_APPROVE:
@@ -88,11 +87,20 @@ static bool refuse_change(struct tui_app *app, enum tui_action a)
     case ACT_SNOOZE:
     case ACT_ACKNOWLEDGE:
     case ACT_MARK:
-        tui_message(app, "evidence screens are read-only");
+    case ACT_IMPORT:
         return true;
     default:
         return false;
     }
+}
+
+/* Keys every evidence screen refuses: nothing here may change state. */
+static bool refuse_change(struct tui_app *app, enum tui_action a)
+{
+    if (!tui_action_changes_state(a))
+        return false;
+    tui_message(app, "evidence screens are read-only");
+    return true;
 }
 
 /* ---- campaigns -------------------------------------------------------------------------- */

@@ -79,8 +79,11 @@ bool tui_decide(struct tui_app *app, int decide_action);
 
 /* evidence.c: campaigns -> items -> a decision's evidence, all read-only. */
 extern const struct view_ops view_evidence, view_evidence_items, view_evidence_decision;
-/* True for views where nothing may change state (the global handler refuses decide keys). */
+/* True for views where nothing may change state: the global handler refuses every action
+ * tui_action_changes_state names there. */
 bool tui_view_read_only(const struct view_ops *v);
+/* True for actions that change state (decide keys, bulk marks, import). */
+bool tui_action_changes_state(enum tui_action a);
 
 /* theme.c */
 void theme_init(bool no_color, bool mono);
