@@ -14,6 +14,7 @@
 #include "core/csvw.h"
 #include "core/date.h"
 #include "core/evidence_sql.h"
+#include "core/evidence_view.h"
 #include "core/frameworks.h"
 #include "core/hash.h"
 #include "core/ledger.h"
@@ -106,7 +107,8 @@ static void html_escape(struct strbuf *out, const char *s)
 }
 
 /* Runs a query and writes one CSV row per result row: header names, and per column whether it
- * is free text (formula-guarded) or a value credence wrote itself. */
+ * is free text (formula-guarded, 't'), provider text that may name a key (also redacted, 's'),
+ * or a value credence wrote itself ('r'). */
 static enum status pack_query_csv(struct pack *pk, const char *file, const char *sql,
                                   const char *const *header, const char *kinds, int *rows,
                                   void (*each)(struct pack *, sqlite3_stmt *))
@@ -125,7 +127,13 @@ static enum status pack_query_csv(struct pack *pk, const char *file, const char 
             for (int i = 0; header[i]; i++) {
                 const char *v =
                     sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : store_col_text(st, i);
-                if (kinds[i] == 't')
+                if (kinds[i] == 's' && v) { /* provider text: key values redacted */
+                    struct strbuf clean;
+                    sb_init(&clean);
+                    evidence_redact_text(&clean, v);
+                    csvw_text(&out, sb_str(&clean), i == 0);
+                    sb_done(&clean);
+                } else if (kinds[i] == 't' || kinds[i] == 's')
                     csvw_text(&out, v, i == 0);
                 else
                     csvw_raw(&out, v, i == 0);
@@ -245,7 +253,7 @@ static enum status pack_tables(struct pack *pk)
             "json_extract(o.payload, '$.summary'), o.state, o.attempts, o.last_status, "
             "o.last_error, o.created_at, o.updated_at FROM outbox o WHERE o.decision_id IN "
             "(SELECT d.id FROM decision d WHERE " EVIDENCE_SQL_IN_CAMPAIGN("d") ") ORDER BY o.id",
-            out_h, "rrtrrttrrrtrr", &pk->sum->actions, NULL);
+            out_h, "rrtrrssrrrsrr", &pk->sum->actions, NULL);
     return rc;
 }
 
