@@ -93,7 +93,7 @@ enum status evidence_campaigns(struct store *s, const struct identity *who, int3
         return rc;
     sqlite3_bind_int(st, 1, sees_all(who));
     store_bind_text(st, 2, who->login);
-    int step;
+    int step = SQLITE_DONE;
     while (rc == ST_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         /* progress comes from the same query as `credence campaign status` */
         json_t *cs = NULL;
@@ -113,8 +113,10 @@ enum status evidence_campaigns(struct store *s, const struct identity *who, int3
     if (rc == ST_OK && step != SQLITE_DONE)
         rc = store_error(s, step, "campaign", err);
     sqlite3_finalize(st);
-    if (rc != ST_OK)
-        evidence_campaigns_free(out, *n), *n = 0;
+    if (rc != ST_OK) {
+        evidence_campaigns_free(out, *n);
+        *n = 0;
+    }
     return rc;
 }
 

@@ -228,11 +228,11 @@ static bool items_handle(struct tui_app *app, enum tui_action a)
     switch (a) {
     case ACT_OPEN:
         if (app->nrows && app->rows[app->sel].key) {
-            long long id = 0;
-            char pool[128] = "";
-            if (sscanf(app->rows[app->sel].key, "%lld %127s", &id, pool) == 2) {
+            char *pool = NULL; /* the key is "DECISION-ID POOL-ID" */
+            long long id = strtoll(app->rows[app->sel].key, &pool, 10);
+            if (*pool == ' ') {
                 ev.decision_id = id;
-                snprintf(ev.pool, sizeof ev.pool, "%s", pool);
+                snprintf(ev.pool, sizeof ev.pool, "%s", pool + 1);
                 ev.sel[EV_ITEMS] = app->sel;
                 ev.sel[EV_DECISION] = 0;
                 app->view = &view_evidence_decision;
