@@ -18,16 +18,19 @@ struct command {
 static const struct command commands[] = {
     {"review", cmd_review, "[--list-themes]", "open the console (also: credence with no command)",
      "Opens the terminal console as the resolved identity: dashboard (1), your queue (2),\n"
-     "pools (3), findings (4), outbox (5); j/k or arrows move, Enter opens a pool, / searches,\n"
-     "R switches role, ? shows every key, q goes back, Q quits; on a pool a/r/x/e/z/c open\n"
-     "the decide form (reason, preview of the provider actions, y to confirm). Works at 80x24\n"
-     "and larger; honours NO_COLOR (attributes only, the mono theme).\n"
+     "pools (3), findings (4), outbox (5), evidence (6); j/k or arrows move, Enter opens a\n"
+     "pool, / searches, R switches role, ? shows every key, q goes back, Q quits; on a pool\n"
+     "a/r/x/e/z/c open the decide form (reason, preview of the provider actions, y to confirm).\n"
+     "Evidence is read-only: campaigns, their items (f cycles the filters overdue, emergency,\n"
+     "contrary, unsigned) and a decision's evidence, under the audit chain status. Works at\n"
+     "80x24 and larger; honours NO_COLOR (attributes only, the mono theme).\n"
      "Colours come from --theme NAME, else [ui] theme in the config, else default: NAME.theme\n"
      "in $XDG_CONFIG_HOME/credence/themes, then the installed themes, then themes/ beside the\n"
      "binary, then the built-in default and mono (NAME with a '/' is a file). Shipped: default,\n"
      "high-contrast, mono, solarized-dark, colorblind. An unknown or invalid theme shows its\n"
      "FILE:LINE error in the message line and the console uses the default.\n"
      "  --list-themes   list the themes found, with their source, and exit\n"},
+
     {"demo", cmd_demo, "[--no-ui]", "build the bundled demo database",
      "Builds a fresh demo database (demo.db in the data directory, or --db PATH when its name\n"
      "contains 'demo') from the Acme organisation bundled in the binary: 15 people, 32 credit\n"

@@ -64,7 +64,9 @@ void identity_done(struct identity *id);
     _(CAMPAIGN_START, "campaign start", ROLE_BIT(ROLE_ADMIN))                                      \
     _(AUDIT_VERIFY, "audit verify", ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_ADMIN))                 \
     _(PUSH, "push", ROLE_BIT(ROLE_CUSTODIAN) | ROLE_BIT(ROLE_ADMIN))                               \
-    _(EVIDENCE_EXPORT, "evidence export", ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_ADMIN))
+    _(EVIDENCE_EXPORT, "evidence export", ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_ADMIN))           \
+    _(EVIDENCE_VIEW, "evidence screens", ROLES_ANY)                                                \
+    _(EVIDENCE_ALL, "evidence of every campaign", ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_ADMIN))
 
 enum perm {
 #define PERM_ENUM_(id, what, roles) PERM_##id,

@@ -13,6 +13,8 @@
 #include "core/chain.h"
 #include "core/csvw.h"
 #include "core/date.h"
+#include "core/evidence_sql.h"
+#include "core/evidence_view.h"
 #include "core/frameworks.h"
 #include "core/hash.h"
 #include "core/ledger.h"
@@ -105,7 +107,8 @@ static void html_escape(struct strbuf *out, const char *s)
 }
 
 /* Runs a query and writes one CSV row per result row: header names, and per column whether it
- * is free text (formula-guarded) or a value credence wrote itself. */
+ * is free text (formula-guarded, 't'), provider text that may name a key (also redacted, 's'),
+ * or a value credence wrote itself ('r'). */
 static enum status pack_query_csv(struct pack *pk, const char *file, const char *sql,
                                   const char *const *header, const char *kinds, int *rows,
                                   void (*each)(struct pack *, sqlite3_stmt *))
@@ -124,7 +127,13 @@ static enum status pack_query_csv(struct pack *pk, const char *file, const char 
             for (int i = 0; header[i]; i++) {
                 const char *v =
                     sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : store_col_text(st, i);
-                if (kinds[i] == 't')
+                if (kinds[i] == 's' && v) { /* provider text: key values redacted */
+                    struct strbuf clean;
+                    sb_init(&clean);
+                    evidence_redact_text(&clean, v);
+                    csvw_text(&out, sb_str(&clean), i == 0);
+                    sb_done(&clean);
+                } else if (kinds[i] == 't' || kinds[i] == 's')
                     csvw_text(&out, v, i == 0);
                 else
                     csvw_raw(&out, v, i == 0);
@@ -219,14 +228,9 @@ static enum status pack_tables(struct pack *pk)
         rc = pack_query_csv(
             pk, "decisions.csv",
             "SELECT d.id, d.pool_id, d.item_id, d.actor, d.role, d.action, d.reason, d.params, "
-            "json_extract(d.snapshot, '$.recommendation.action'), "
-            "CASE WHEN d.action IN ('approve','reduce','revoke') AND "
-            "json_extract(d.snapshot, '$.recommendation.action') IS NOT NULL AND "
-            "d.action <> json_extract(d.snapshot, '$.recommendation.action') THEN 1 ELSE 0 END, "
-            "d.emergency, d.decided_at, d.audit_seq, d.signed FROM decision d "
-            "WHERE d.item_id IN (SELECT id FROM review_item WHERE campaign_id = ?1) OR "
-            "(d.pool_id IN (SELECT pool_id FROM review_item WHERE campaign_id = ?1) AND "
-            "d.decided_at >= (SELECT created_at FROM campaign WHERE id = ?1)) ORDER BY d.id",
+            "json_extract(d.snapshot, '$.recommendation.action'), " EVIDENCE_SQL_CONTRARY(
+                "d") ", d.emergency, d.decided_at, d.audit_seq, d.signed FROM decision d "
+                     "WHERE " EVIDENCE_SQL_IN_CAMPAIGN("d") " ORDER BY d.id",
             dec_h, "rtrttttttrrrrr", &pk->sum->decisions, on_decision);
     static const char *const fin_h[] = {
         "finding_id",    "rule",        "pool_id",     "subject",     "severity", "state",
@@ -248,10 +252,8 @@ static enum status pack_tables(struct pack *pk)
             "SELECT o.id, o.decision_id, o.pool_id, o.provider, o.op, o.target, "
             "json_extract(o.payload, '$.summary'), o.state, o.attempts, o.last_status, "
             "o.last_error, o.created_at, o.updated_at FROM outbox o WHERE o.decision_id IN "
-            "(SELECT d.id FROM decision d WHERE d.item_id IN (SELECT id FROM review_item WHERE "
-            "campaign_id = ?1) OR d.pool_id IN (SELECT pool_id FROM review_item WHERE "
-            "campaign_id = ?1)) ORDER BY o.id",
-            out_h, "rrtrrttrrrtrr", &pk->sum->actions, NULL);
+            "(SELECT d.id FROM decision d WHERE " EVIDENCE_SQL_IN_CAMPAIGN("d") ") ORDER BY o.id",
+            out_h, "rrtrrssrrrsrr", &pk->sum->actions, NULL);
     return rc;
 }
 

@@ -25,8 +25,9 @@ static void on_term(int sig)
 }
 
 /* The views the digit keys jump to, in DESIGN.md order. */
-static const struct view_ops *const jump_views[] = {&view_dashboard, &view_queue, &view_pools,
-                                                    &view_findings, &view_outbox};
+static const struct view_ops *const jump_views[] = {
+    &view_dashboard, &view_queue, &view_pools, &view_findings, &view_outbox, &view_evidence,
+};
 
 static void draw_bars(struct tui_app *app, int lines, int cols)
 {
@@ -53,8 +54,8 @@ static void draw_bars(struct tui_app *app, int lines, int cols)
     else if (app->message[0])
         sb_addf(&sb, " %s", app->message);
     else
-        sb_adds(&sb, " 1 dashboard  2 queue  3 pools  4 findings  5 outbox  j/k move  Enter open  "
-                     "/ search  R role  ? help  q back  Q quit");
+        sb_adds(&sb, " 1 dashboard  2 queue  3 pools  4 findings  5 outbox  6 evidence  j/k move  "
+                     "Enter open  / search  R role  ? help  q back  Q quit");
     int cw = text_display_width(counts);
     text_fit(&line, sb_str(&sb), cols - cw, true);
     attron(theme_attr(CR_STATUS));
@@ -111,6 +112,10 @@ static void switch_role(struct tui_app *app)
 /* Global keys; returns false to quit. */
 static bool handle_global(struct tui_app *app, enum tui_action a)
 {
+    if (tui_view_read_only(app->view) && tui_action_changes_state(a)) {
+        tui_message(app, "evidence screens are read-only");
+        return true;
+    }
     switch (a) {
     case ACT_QUIT:
         return false;

@@ -170,8 +170,8 @@ static struct signing_key *load_signer(struct tui_app *app, struct audit_signer 
 bool tui_decide(struct tui_app *app, int decide_action)
 {
     enum decide_action a = (enum decide_action)decide_action;
-    if (app->view->read_only) {
-        tui_message(app, "this screen is read-only");
+    if (tui_view_read_only(app->view)) {
+        tui_message(app, "evidence screens are read-only");
         return true;
     }
     size_t n = 0;

@@ -56,7 +56,6 @@ struct view_ops {
     /* Paged lists: recalc only sets app->count; fetch loads rows [offset, offset + limit) into
      * app->rows with app->base = offset. NULL: recalc loads every row. */
     void (*fetch)(struct tui_app *app, size_t offset, size_t limit);
-    bool read_only; /* decide and triage keys are refused here */
 };
 
 /* The Pools screen's filters and order (kept while the console runs). */
@@ -113,6 +112,13 @@ bool tui_decide(struct tui_app *app, int decide_action);
  * no colours) and allocates the colour pairs. An unknown or invalid theme falls back to the
  * built-in default and leaves the located reason in msg (empty otherwise). After initscr. */
 void theme_setup(const char *name, bool no_color, struct strbuf *msg);
+/* evidence.c: campaigns -> items -> a decision's evidence, all read-only. */
+extern const struct view_ops view_evidence, view_evidence_items, view_evidence_decision;
+/* True for views where nothing may change state: the global handler refuses every action
+ * tui_action_changes_state names there. */
+bool tui_view_read_only(const struct view_ops *v);
+/* True for actions that change state (decide keys, bulk marks, import). */
+bool tui_action_changes_state(enum tui_action a);
 attr_t theme_attr(enum tui_role role);
 int theme_role_for_severity(const char *severity);
 

@@ -81,6 +81,10 @@ void tui_marks_clear(struct tui_app *app)
 static void toggle_mark(struct tui_app *app)
 {
     const char *key = tui_selected_key(app);
+    if (tui_view_read_only(app->view)) {
+        tui_message(app, "evidence screens are read-only");
+        return;
+    }
     if (!key) {
         tui_message(app, "nothing to mark here");
         return;

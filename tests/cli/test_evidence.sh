@@ -13,6 +13,8 @@ c --as priya decide support-bot-prod reduce --grant 9000 --reason '=HYPERLINK("h
 expect_rc 0 "a signed reduce (against the recommendation to approve)"
 c --as marcus decide sales-copilot-prod approve --reason "busy month, grant still right"
 expect_rc 0 "an approve"
+c --as lena decide claims-intake approve --reason "steady use, keep the grant as it is"
+expect_rc 0 "an approve on a LiteLLM pool bound to a virtual key"
 items=$(sql "SELECT count(*) FROM review_item WHERE campaign_id = 1")
 
 c --as priya evidence export --campaign 2026-Q4 --out "$T/pack"
@@ -21,7 +23,7 @@ c --as grace evidence export --campaign nope --out "$T/pack"
 expect_rc 65 "unknown campaign"
 c --as grace evidence export --campaign 2026-Q4 --out "$T/pack"
 expect_rc 0 "export"
-expect_out "9 files \+ manifest.json; $items items, 2 decisions" "export summary"
+expect_out "9 files \+ manifest.json; $items items, 3 decisions" "export summary"
 for f in manifest.json items.csv decisions.csv findings.csv outbox.csv register.csv \
     usage-by-pool.csv audit-events.jsonl frameworks.csv report.html; do
     checks=$((checks + 1))
@@ -47,7 +49,9 @@ events = [json.loads(l) for l in open(d + "/audit-events.jsonl")]
 assert events[0]["event"] == "campaign.started" and events[-1]["seq"] == m["chain_head"]["seq"]
 assert any(e["signature"] for e in events)
 outbox = list(csv.DictReader(open(d + "/outbox.csv", newline="")))
-assert outbox and "sk-" not in open(d + "/outbox.csv").read()
+text = open(d + "/outbox.csv").read()
+assert outbox and "sk-admin" not in text and "sk-litellm" not in text, text
+assert any(r["pool_id"] == "claims-intake" and "sk-[redacted]" in r["summary"] for r in outbox), outbox
 fw = list(csv.DictReader(open(d + "/frameworks.csv", newline="")))
 assert any(r["subject"] == "scope-drift" and r["owasp_nhi_top10_2025"] == "NHI5" for r in fw)
 PY
