@@ -55,9 +55,16 @@ static char *dup_col(sqlite3_stmt *st, int col)
     return xstrdup(store_col_text(st, col));
 }
 
+/* A usage import is superseded when none of its rollups remain (a later import of the same
+ * scopes replaced them); the stored status alone is not trusted for that, because
+ * usage_import_finish marks an import before its own rollups are written. */
 #define IMPORT_COLS                                                                                \
     "id, kind, format, file_name, sha256, source, actor, started_at, coalesce(finished_at, ''), "  \
-    "status, rows_read, rows_imported, rows_rejected, cost_micros"
+    "CASE WHEN kind = 'usage' AND status = 'superseded' AND live.import_id IS NOT NULL THEN "      \
+    "'done' ELSE status END, rows_read, rows_imported, rows_rejected, cost_micros"
+#define IMPORT_FROM                                                                                \
+    " FROM import LEFT JOIN (SELECT DISTINCT import_id FROM usage_rollup) live ON "                \
+    "live.import_id = import.id"
 
 static void entry_from_row(sqlite3_stmt *st, struct import_entry *e)
 {
@@ -79,7 +86,7 @@ enum status imports_list(struct store *s, struct import_entry **out, size_t *n, 
     *n = 0;
     sqlite3_stmt *st = NULL;
     enum status rc = store_prepare(
-        s, "SELECT " IMPORT_COLS " FROM import ORDER BY started_at DESC, id DESC", &st, err);
+        s, "SELECT " IMPORT_COLS IMPORT_FROM " ORDER BY started_at DESC, id DESC", &st, err);
     if (rc != ST_OK)
         return rc;
     size_t cap = 0;
@@ -108,7 +115,7 @@ enum status imports_get(struct store *s, int64_t id, struct import_entry *out, s
     sqlite3_stmt *st = NULL;
     enum status rc = store_prepare(s,
                                    "SELECT " IMPORT_COLS ", (SELECT count(*) FROM usage_rollup u "
-                                   "WHERE u.import_id = import.id) FROM import WHERE id = ?",
+                                   "WHERE u.import_id = import.id)" IMPORT_FROM " WHERE id = ?",
                                    &st, err);
     if (rc != ST_OK)
         return rc;

@@ -77,6 +77,15 @@ const char *km_action_help(enum tui_action a);
 /* decide.c: runs the decide form for the selected pool (an action of core/review.h). */
 bool tui_decide(struct tui_app *app, int decide_action);
 
+/* imports.c: i asks for a file (path prompt), imports it with a progress bar, reports in the
+ * message line and shows the history; refusals land in the message line. */
+extern const struct view_ops view_imports, view_import_detail;
+bool tui_import(struct tui_app *app);
+
+/* prompt.c: a line editor at the bottom with Tab completion of file names; buf holds the
+ * initial text and receives the result. False when cancelled with Esc. */
+bool tui_prompt_path(const char *label, char *buf, size_t cap);
+
 /* theme.c */
 void theme_init(bool no_color, bool mono);
 attr_t theme_attr(enum tui_role role);
