@@ -65,6 +65,7 @@ tm resize-window -x 120 -y 40; screen
 see "\| Pools \|" "back after resize"
 tm send-keys Q; sleep 0.5
 tm kill-server 2>/dev/null
+sleep 0.5 # a new server right after kill-server can find the old one exiting
 # NO_COLOR: attributes only, still usable
 tm new-session -d -x 100 -y 30 "env NO_COLOR=1 CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW $BIN --as grace; sleep 30"
 screen 1.5
