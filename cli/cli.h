@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "core/core.h"
+#include "core/imports.h"
 
 /* State shared by every command: global options and lazily opened resources. */
 struct cli_ctx {
@@ -74,6 +75,9 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import_people(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import_register(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import_usage(struct cli_ctx *ctx, int argc, char **argv);
+/* The importers/ readers behind core's import pipeline (cli/import_usage.c); the console gets it
+ * through tui_opts. */
+extern const struct imports_reader cli_usage_reader;
 int cmd_fetch_usage(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_pools(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_pool_show(struct cli_ctx *ctx, int argc, char **argv);

@@ -53,7 +53,10 @@ int cmd_review(struct cli_ctx *ctx, int argc, char **argv)
     if ((rc = cli_store(ctx, STORE_EXISTING)) || (rc = cli_config(ctx)) ||
         (rc = cli_identity(ctx, PERM_VIEW_REGISTER)))
         return rc;
-    struct tui_opts opts = {
-        .store = ctx->store, .config = ctx->config, .who = &ctx->who, .theme = ctx->theme_opt};
+    struct tui_opts opts = {.store = ctx->store,
+                            .config = ctx->config,
+                            .who = &ctx->who,
+                            .theme = ctx->theme_opt,
+                            .reader = &cli_usage_reader};
     return tui_run(&opts);
 }

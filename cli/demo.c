@@ -231,7 +231,10 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
             if (st2 != ST_OK) {
                 rc = cli_fail(ctx, st2);
             } else {
-                struct tui_opts topts = {.store = ctx->store, .who = &who, .theme = ctx->theme_opt};
+                struct tui_opts topts = {.store = ctx->store,
+                                         .who = &who,
+                                         .theme = ctx->theme_opt,
+                                         .reader = &cli_usage_reader};
                 rc = tui_run(&topts);
                 identity_done(&who);
             }

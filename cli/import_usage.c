@@ -1,75 +1,72 @@
 /* credence import usage: provider exports into attributed daily rollups, one transaction per
  * file. */
 #include "cli/cli.h"
-#include "core/usage_import.h"
+#include "core/imports.h"
 #include "importers/importers.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+static enum status reader_detect(const char *path, const char **format, const char **what,
+                                 struct strbuf *err)
+{
+    enum imp_format f;
+    enum status st = imp_detect(path, &f, what, err);
+    if (st == ST_OK)
+        *format = imp_format_name(f);
+    return st;
+}
+
+static enum status reader_read(const char *format, const char *path, const struct usage_sink *sink,
+                               const struct reporter *rep, struct strbuf *err)
+{
+    enum imp_format f;
+    if (!imp_format_parse(format, &f)) {
+        sb_setf(err, "unknown format '%s'; credence reads %s", format, imp_formats_known());
+        return ST_USAGE;
+    }
+    return imp_read(f, path, sink, rep, err);
+}
+
+const struct imports_reader cli_usage_reader = {reader_detect, reader_read};
+
 /* Imports one file; returns the exit code for it. */
 static int import_one(struct cli_ctx *ctx, const char *path, const char *format_opt, bool skip_bad)
 {
-    char sha[SHA256_HEX_BUF];
     sb_reset(&ctx->err);
-    enum status st = sha256_file(path, sha, &ctx->err);
-    if (st != ST_OK)
-        return cli_fail(ctx, st);
-    bool seen = false;
-    char when[64];
-    st = usage_import_seen(ctx->store, sha, &seen, when, sizeof when, &ctx->err);
-    if (st != ST_OK)
-        return cli_fail(ctx, st);
-    if (seen) {
-        printf("%s: already imported on %.10s (same SHA-256); nothing to do\n", path, when);
-        return 0;
-    }
-    enum imp_format f;
-    if (strcmp(format_opt, "auto") == 0) {
-        const char *what = NULL;
-        st = imp_detect(path, &f, &what, &ctx->err);
-        if (st != ST_OK)
-            return cli_fail(ctx, st);
-        fprintf(stderr, "credence: %s: format %s (detected from its content): %s\n", path,
-                imp_format_name(f), what ? what : imp_format_name(f));
-    } else if (!imp_format_parse(format_opt, &f)) {
-        return cli_usage_error(ctx, "--format is auto or one of: %s", imp_formats_known());
-    }
     struct strbuf rejects;
     sb_init(&rejects);
     sb_addf(&rejects, "%s.rejects.csv", path);
-    struct usage_import_opts opts = {.file_name = path,
-                                     .sha256 = sha,
-                                     .format = imp_format_name(f),
-                                     .actor = ctx->who.login,
-                                     .skip_bad_rows = skip_bad,
-                                     .rejects_path = sb_str(&rejects)};
-    struct usage_import *ui = NULL;
-    st = usage_import_begin(ctx->store, &opts, &ui, &ctx->err);
-    struct usage_import_summary sum = {0};
-    if (st == ST_OK) {
-        struct usage_sink sink = usage_import_sink(ui);
-        st = imp_read(f, path, &sink, &ctx->rep, &ctx->err);
-    }
-    if (st == ST_OK)
-        st = usage_import_finish(ui, &sum, &ctx->err);
-    usage_import_free(&ui);
+    struct imports_request req = {.path = path,
+                                  .format = format_opt,
+                                  .actor = ctx->who.login,
+                                  .skip_bad_rows = skip_bad,
+                                  .rejects_path = sb_str(&rejects)};
+    struct imports_result res;
+    enum status st =
+        imports_run_file(ctx->store, &cli_usage_reader, &req, &ctx->rep, &res, &ctx->err);
     int rc = 0;
     if (st != ST_OK) {
         rc = cli_fail(ctx, st);
-        fprintf(stderr, "credence: %s was not imported; the database is unchanged%s\n", path,
-                st == ST_BAD_DATA && !skip_bad ? " (--skip-bad-rows imports the readable rows)"
-                                               : "");
+        /* before the file was read nothing was attempted: hashing and detection say why */
+        if (res.format[0])
+            fprintf(stderr, "credence: %s was not imported; the database is unchanged%s\n", path,
+                    st == ST_BAD_DATA && !skip_bad ? " (--skip-bad-rows imports the readable rows)"
+                                                   : "");
+    } else if (res.already) {
+        printf("%s: already imported on %.10s (same SHA-256); nothing to do\n", path,
+               res.already_when);
     } else {
+        const struct usage_import_summary *sum = &res.sum;
         char cost[AMOUNT_BUF];
         printf("%s: %s, %lld rows: %lld imported, %lld rejected%s%s; %lld rollups, %lld rows "
                "matched no pool; cost column %s; replaced %lld rollups of earlier imports\n",
-               path, opts.format, (long long)sum.rows_read, (long long)sum.rows_imported,
-               (long long)sum.rows_rejected, sum.rows_rejected ? " (see " : "",
-               sum.rows_rejected ? sb_str(&rejects) : "", (long long)sum.rollups,
-               (long long)sum.unattributed, amount_format(sum.cost_micros, 2, true, cost),
-               (long long)sum.superseded);
-        if (sum.rows_rejected)
+               path, res.format, (long long)sum->rows_read, (long long)sum->rows_imported,
+               (long long)sum->rows_rejected, sum->rows_rejected ? " (see " : "",
+               sum->rows_rejected ? sb_str(&rejects) : "", (long long)sum->rollups,
+               (long long)sum->unattributed, amount_format(sum->cost_micros, 2, true, cost),
+               (long long)sum->superseded);
+        if (sum->rows_rejected)
             printf("  rejected rows with their reasons are in %s\n", sb_str(&rejects));
     }
     sb_done(&rejects);

@@ -24,10 +24,10 @@ static void on_term(int sig)
     tui_terminated = 1; /* only a flag: the loop restores the terminal */
 }
 
-/* The views the digit keys jump to, in DESIGN.md order. */
-static const struct view_ops *const jump_views[] = {
-    &view_dashboard, &view_queue, &view_pools, &view_findings, &view_outbox, &view_evidence,
-};
+/* The views the digit keys jump to, in DESIGN.md order (index i is ACT_VIEW_DASHBOARD + i). */
+static const struct view_ops *const jump_views[] = {&view_dashboard, &view_queue,  &view_pools,
+                                                    &view_findings,  &view_outbox, &view_evidence,
+                                                    &view_imports};
 
 static void draw_bars(struct tui_app *app, int lines, int cols)
 {
@@ -147,11 +147,13 @@ static bool handle_global(struct tui_app *app, enum tui_action a)
         return tui_decide(app, DA_SNOOZE);
     case ACT_ACKNOWLEDGE:
         return tui_decide(app, DA_ACKNOWLEDGE);
+    case ACT_IMPORT:
+        return tui_import(app);
     default:
         break;
     }
     for (size_t i = 0; i < sizeof jump_views / sizeof jump_views[0]; i++)
-        if (a == ACT_VIEW_DASHBOARD + (int)i) {
+        if (a == ACT_VIEW_DASHBOARD + (int)i && jump_views[i]) {
             app->view = jump_views[i];
             return true;
         }

@@ -119,6 +119,15 @@ extern const struct view_ops view_evidence, view_evidence_items, view_evidence_d
 bool tui_view_read_only(const struct view_ops *v);
 /* True for actions that change state (decide keys, bulk marks, import). */
 bool tui_action_changes_state(enum tui_action a);
+/* imports.c: i asks for a file (path prompt), imports it with a progress bar, reports in the
+ * message line and shows the history; refusals land in the message line. */
+extern const struct view_ops view_imports, view_import_detail;
+bool tui_import(struct tui_app *app);
+
+/* prompt.c: a line editor at the bottom with Tab completion of file names; buf holds the
+ * initial text and receives the result. False when cancelled with Esc. */
+bool tui_prompt_path(const char *label, char *buf, size_t cap);
+
 attr_t theme_attr(enum tui_role role);
 int theme_role_for_severity(const char *severity);
 
