@@ -1,6 +1,7 @@
 /* The console's main loop: layout on resize, recalc dirty views, draw, one doupdate, read a key
  * with a timeout, map it through the keymap, let the view handle it, else the global handler. */
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,20 @@
 #define MIN_LINES 24
 
 static volatile sig_atomic_t tui_terminated;
+
+/* True once the terminal is gone (hang-up, closed pty) or a signal asked us to stop: every
+ * loop reading keys checks it on ERR, so a lost terminal never leaves a process spinning. */
+bool tui_input_gone(void)
+{
+    if (tui_terminated)
+        return true;
+    struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+    if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+        tui_terminated = 1;
+        return true;
+    }
+    return false;
+}
 
 static void on_term(int sig)
 {
@@ -383,8 +398,11 @@ int tui_run(const struct tui_opts *opts)
         trace_frame();
         timeout(push_tick(&app) ? 30 : 250); /* transfers in flight: come back soon */
         int ch = getch();
-        if (ch == ERR)
+        if (ch == ERR) {
+            if (tui_input_gone())
+                break;
             continue;
+        }
         trace_key(app.searching     ? "search"
                   : ch == KEY_MOUSE ? "mouse"
                                     : km_action_name(km_lookup(ch)));

@@ -35,7 +35,7 @@ static bool prompt(const char *label, char *buf, size_t cap)
         sb_done(&sb);
         sb_done(&fit);
         int ch = getch();
-        if (ch == 27)
+        if (ch == 27 || (ch == ERR && tui_input_gone()))
             break;
         if (ch == '\n' || ch == KEY_ENTER) {
             ok = true;

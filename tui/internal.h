@@ -95,6 +95,9 @@ struct tui_app {
     bool no_color;
 };
 
+/* app.c: true once the terminal is gone or a signal asked the console to stop. */
+bool tui_input_gone(void);
+
 /* keymap.c */
 enum tui_action km_lookup(int key);
 /* Applies config.ini [keys] (action = key[, key...]) over the defaults; a problem is described

@@ -189,7 +189,8 @@ static void filter_popup(struct tui_app *app)
         wattroff(w, theme_attr(CR_MUTED));
         wrefresh(w);
         int ch = getch();
-        if (ch == '\n' || ch == KEY_ENTER || ch == 27 || ch == 'f' || ch == 'q')
+        if (ch == '\n' || ch == KEY_ENTER || ch == 27 || ch == 'f' || ch == 'q' ||
+            (ch == ERR && tui_input_gone()))
             break;
         if (ch == 'c') {
             bool util = app->pools.util_ready;

@@ -185,7 +185,7 @@ bool tui_prompt_path(const char *label, char *buf, size_t cap)
             touchwin(stdscr);
         }
         bool tab = ch == '\t';
-        if (ch == 27)
+        if (ch == 27 || (ch == ERR && tui_input_gone()))
             break;
         if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
             ok = true;

@@ -95,4 +95,20 @@ expect_eq "$(sql "SELECT count(*) FROM decision WHERE reason = 'bulk review of t
 expect_eq "$(sql "SELECT count(*) FROM audit_event WHERE event = 'decision.entitlement'")" "$((events_before + 2))" \
     "one audit event per decision"
 tm send-keys Q
+sleep 0.5
+tm kill-server 2>/dev/null
+# --- a lost terminal (pane closed mid-prompt) ends the console instead of leaving it spinning -
+SOCK="$SOCK-hup"
+tm new-session -d -x 100 -y 30 "exec env CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW $BIN --as dana --db $CREDENCE_DB"
+sleep 1
+tm send-keys 2 a
+sleep 0.5
+tm kill-server
+gone=no
+for _ in $(seq 25); do
+    pgrep -f -- "--as dana --db $CREDENCE_DB" >/dev/null || { gone=yes; break; }
+    sleep 0.2
+done
+expect_eq "$gone" "yes" "the console exits when its terminal goes away"
+pkill -f -- "--as dana --db $CREDENCE_DB" 2>/dev/null
 finish
