@@ -117,9 +117,19 @@ struct rule_ctx {
     struct ledger_row *rows; /* the pool's ledger, oldest first */
     size_t nrows;
     const struct ledger_row *cur;
-    int window;                     /* days in daily[] */
-    int64_t *daily;                 /* daily[window - 1] is today */
-    double production_daily_median; /* micro-units per day, per unit: set lazily; < 0 unknown */
+    int window;     /* days in daily[] */
+    int64_t *daily; /* daily[window - 1] is today */
+    /* Computed once per evaluation, not per pool (each is a scan of the window's usage): */
+    struct shared_key {
+        char *key;   /* an API key that fed more than one pool in the usage window; owned */
+        char *pools; /* those pools, comma-separated, sorted; owned */
+    } * shared;
+    size_t nshared;
+    struct {
+        char unit[16];
+        int64_t median;
+    } medians[8]; /* production daily medians by unit */
+    size_t nmedians;
 };
 
 /* "8,412.50 USD" / "1,234 tokens" into buf (AMOUNT_BUF + 16 bytes). */
@@ -393,10 +403,6 @@ static enum status rule_pooled(struct rule_ctx *c)
         "day >= ?2 AND workload <> ''), (SELECT count(DISTINCT workload) FROM usage_rollup "
         "WHERE pool_id = ?1 AND day >= ?2 AND workload <> '') FROM usage_rollup WHERE "
         "pool_id = ?1 AND day >= ?2 AND api_key <> ''";
-    static const char *const sql_shared =
-        "SELECT u.api_key, group_concat(DISTINCT o.pool_id) FROM usage_rollup u JOIN usage_rollup "
-        "o ON o.api_key = u.api_key AND o.pool_id <> u.pool_id AND o.day >= ?2 WHERE "
-        "u.pool_id = ?1 AND u.day >= ?2 AND u.api_key <> '' GROUP BY u.api_key";
     char from[DATE_BUF];
     date_format(c->today - c->set->usage_window_days + 1, from);
     sqlite3_stmt *st = NULL;
@@ -423,16 +429,25 @@ static enum status rule_pooled(struct rule_ctx *c)
             sb_addf(&why, " consumed it in the last %d days", c->set->usage_window_days);
     }
     store_stmt_done(st);
-    rc = store_stmt(c->s, sql_shared, &st, c->err);
-    if (rc == ST_OK) {
-        store_bind_text(st, 1, c->p->id);
-        store_bind_text(st, 2, from);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            sb_addf(&why, "%skey %s also feeds %s", why.len ? "; " : "", store_col_text(st, 0),
-                    store_col_text(st, 1));
-            json_object_set_new(detail, "shared_key", json_string(store_col_text(st, 0)));
+    size_t idlen = strlen(c->p->id);
+    for (size_t k = 0; k < c->nshared; k++) { /* keys this pool shares with others */
+        const char *cur = c->shared[k].pools, *end = cur + strlen(cur), *item;
+        size_t len;
+        bool mine = false;
+        struct strbuf others;
+        sb_init(&others);
+        while (text_next_item(&cur, end, ',', &item, &len)) {
+            if (len == idlen && memcmp(item, c->p->id, len) == 0)
+                mine = true;
+            else
+                sb_addf(&others, "%s%.*s", others.len ? "," : "", (int)len, item);
         }
-        store_stmt_done(st);
+        if (mine) {
+            sb_addf(&why, "%skey %s also feeds %s", why.len ? "; " : "", c->shared[k].key,
+                    sb_str(&others));
+            json_object_set_new(detail, "shared_key", json_string(c->shared[k].key));
+        }
+        sb_done(&others);
     }
     if (rc == ST_OK && why.len)
         hit_add(c, RULE_POOLED_IDENTITIES, c->p->id, c->p->id, detail, "%s", sb_str(&why));
@@ -524,7 +539,26 @@ static enum status rule_pilot_expired(struct rule_ctx *c)
 }
 
 /* Median daily consumption of active production pools with usage, in micro-units of unit. */
+static enum status production_median_query(struct rule_ctx *c, int days, int64_t *out);
+
+/* Cached per unit: the median is the same for every pilot pool of the evaluation. */
 static enum status production_median(struct rule_ctx *c, int days, int64_t *out)
+{
+    for (size_t i = 0; i < c->nmedians; i++)
+        if (strcmp(c->medians[i].unit, c->p->unit) == 0) {
+            *out = c->medians[i].median;
+            return ST_OK;
+        }
+    enum status rc = production_median_query(c, days, out);
+    if (rc == ST_OK && c->nmedians < sizeof c->medians / sizeof c->medians[0] &&
+        strlen(c->p->unit) < sizeof c->medians[0].unit) {
+        snprintf(c->medians[c->nmedians].unit, sizeof c->medians[0].unit, "%s", c->p->unit);
+        c->medians[c->nmedians++].median = *out;
+    }
+    return rc;
+}
+
+static enum status production_median_query(struct rule_ctx *c, int days, int64_t *out)
 {
     static const char *const sql =
         "SELECT sum(CASE WHEN p.unit = 'tokens' THEN u.tokens * 1000000 WHEN p.unit = 'credits' "
@@ -726,6 +760,33 @@ static enum status rule_unregistered(struct rule_ctx *c)
     return rc;
 }
 
+/* API keys that fed more than one pool in the usage window, with those pools: one grouped scan
+ * for the whole evaluation (a per-pool self-join on api_key would be quadratic). */
+static enum status load_shared_keys(struct rule_ctx *c)
+{
+    static const char *const sql =
+        "SELECT api_key, group_concat(pool_id) FROM (SELECT DISTINCT api_key, pool_id FROM "
+        "usage_rollup WHERE day >= ?1 AND api_key <> '' AND pool_id IS NOT NULL ORDER BY "
+        "api_key, pool_id) GROUP BY api_key HAVING count(*) > 1 ORDER BY api_key";
+    char from[DATE_BUF];
+    date_format(c->today - c->set->usage_window_days + 1, from);
+    sqlite3_stmt *st = NULL;
+    enum status rc = store_stmt(c->s, sql, &st, c->err);
+    if (rc != ST_OK)
+        return rc;
+    store_bind_text(st, 1, from);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        c->shared = xreallocarray(c->shared, c->nshared + 1, sizeof *c->shared);
+        c->shared[c->nshared].key = xstrdup(store_col_text(st, 0));
+        c->shared[c->nshared++].pools = xstrdup(store_col_text(st, 1));
+    }
+    if (step != SQLITE_DONE)
+        rc = store_error(c->s, step, "usage", c->err);
+    store_stmt_done(st);
+    return rc;
+}
+
 enum status rules_evaluate(struct store *s, const struct rule_settings *set, int32_t today,
                            struct rule_hit **hits, size_t *n, struct strbuf *err)
 {
@@ -741,6 +802,8 @@ enum status rules_evaluate(struct store *s, const struct rule_settings *set, int
     struct pool *pools = NULL;
     size_t np = 0;
     enum status rc = pool_list(s, &pools, &np, err);
+    if (rc == ST_OK)
+        rc = load_shared_keys(&c);
     for (size_t i = 0; rc == ST_OK && i < np; i++) {
         struct pool *p = &pools[i];
         if (strcmp(p->status, "retired") == 0)
@@ -767,6 +830,11 @@ enum status rules_evaluate(struct store *s, const struct rule_settings *set, int
         rc = rule_unregistered(&c);
     pools_free(&pools, np);
     free(c.daily);
+    for (size_t k = 0; k < c.nshared; k++) {
+        free(c.shared[k].key);
+        free(c.shared[k].pools);
+    }
+    free(c.shared);
     if (rc != ST_OK) {
         rule_hits_free(c.hits, c.n);
         return rc;
