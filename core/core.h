@@ -14,6 +14,7 @@
 #include "core/pool.h"
 #include "core/pool_browse.h"
 #include "core/pool_detail.h"
+#include "core/dashboard.h"
 #include "core/register.h"
 #include "core/report.h"
 #include "core/status.h"

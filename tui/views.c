@@ -364,6 +364,50 @@ const struct view_ops view_outbox = {
 
 /* ---- dashboard -------------------------------------------------------------------------- */
 
+/* Burn this month against the monthly grants, per provider, with a 30-day sparkline. */
+static void dashboard_burn_lines(struct tui_app *app)
+{
+    struct provider_burn *b = NULL;
+    size_t n = 0;
+    struct strbuf err;
+    sb_init(&err);
+    if (dashboard_burn(app->opts->store, "USD", clock_today(), &b, &n, &err) != ST_OK)
+        tui_message(app, "%s", sb_str(&err));
+    sb_done(&err);
+    if (n)
+        tui_rows_add(app, NULL, CR_HEADER, "BURN THIS MONTH (USD pools)  %-9s %14s %14s %5s  %s",
+                     "", "CONSUMED", "GRANTS/MONTH", "", "LAST 30 DAYS");
+    bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    static const char *const blocks[] = {" ",      "\u2581", "\u2582", "\u2583", "\u2584",
+                                         "\u2585", "\u2586", "\u2587", "\u2588"};
+    static const char *const ascii[] = {" ", ".", ".", "_", "_", "o", "o", "#", "#"};
+    for (size_t i = 0; i < n; i++) {
+        int64_t max = 1;
+        for (int d = 0; d < DASHBOARD_DAYS; d++)
+            if (b[i].daily[d] > max)
+                max = b[i].daily[d];
+        struct strbuf spark;
+        sb_init(&spark);
+        for (int d = 0; d < DASHBOARD_DAYS; d++) {
+            int level = b[i].daily[d] > 0 ? 1 + (int)(7 * b[i].daily[d] / max) : 0;
+            sb_adds(&spark, utf8 ? blocks[level] : ascii[level]);
+        }
+        char x[AMOUNT_BUF], y[AMOUNT_BUF];
+        double pct = b[i].month_grant > 0
+                         ? 100.0 * (double)b[i].month_consumed / (double)b[i].month_grant
+                         : 0.0;
+        tui_rows_add(app, NULL,
+                     pct >= 100  ? CR_CRITICAL
+                     : pct >= 80 ? CR_HIGH
+                                 : CR_NORMAL,
+                     "  %-9s %3d pool%s %14s %14s %4.0f%%  %s", b[i].provider, b[i].pools,
+                     b[i].pools == 1 ? " " : "s", tui_money(b[i].month_consumed, "USD", x),
+                     tui_money(b[i].month_grant, "USD", y), pct, sb_str(&spark));
+        sb_done(&spark);
+    }
+    free(b);
+}
+
 static void dashboard_recalc(struct tui_app *app)
 {
     tui_rows_clear(app);
@@ -403,6 +447,7 @@ static void dashboard_recalc(struct tui_app *app)
         tui_rows_add(app, NULL, CR_MUTED, "no campaign yet");
     }
     json_decref(st);
+    dashboard_burn_lines(app);
     json_t *q = NULL;
     if (review_queue(app->opts->store, app->opts->config, app->opts->who, app->role, clock_today(),
                      &q, &err) == ST_OK)

@@ -29,6 +29,8 @@ screen 1.5
 see "credence \| Dana Whitfield \(dana\) as owner \| Dashboard \| 2026-11-24" "top bar: who, role, view, date"
 see "CAMPAIGN 2026-Q4" "campaign progress on the dashboard"
 see "14 of 23 decided" "campaign numbers"
+see "BURN THIS MONTH \(USD pools\)" "burn vs grants per provider"
+see "openai +8 pools +[0-9,.]+ +32,900.00 +[0-9]+%  [▁▂▃▄▅▆▇█ ]{30}" "provider row with the 30-day sparkline"
 see "1 dashboard  2 queue  3 pools" "bottom bar lists the keys"
 tm send-keys 2; screen
 see "\| Queue \|" "2 jumps to the queue"
