@@ -155,6 +155,30 @@ enum status ledger_compute(struct store *s, const struct pool *p, int32_t today,
 enum status ledger_current(struct store *s, const struct pool *p, int32_t today,
                            struct ledger_row *out, struct strbuf *err)
 {
+    struct ledger_policy pol = ledger_policy_of(p);
+    if (pol.rollover == 0) {
+        /* nothing carries, so earlier periods cannot change this one: one period, one query
+         * (lists show thousands of pools; the full ledger is for the detail screen) */
+        int32_t *eff = NULL;
+        int64_t *amt = NULL;
+        size_t ng = 0;
+        enum status rc = ledger_grants(s, p, &eff, &amt, &ng, err);
+        struct ledger_row row = {.grant = p->grant_micros};
+        pool_period_bounds(p, today < p->starts_on ? p->starts_on : today, &row.start, &row.end);
+        for (size_t i = 0; i < ng; i++)
+            if (eff[i] < row.end)
+                row.grant = amt[i];
+        free(eff);
+        free(amt);
+        if (rc == ST_OK)
+            rc = pool_consumed(s, p, row.start, row.end, &row.consumed, err);
+        if (rc != ST_OK)
+            return rc;
+        int64_t buckets[LEDGER_MAX_AGE] = {0};
+        ledger_step(&pol, buckets, LEDGER_MAX_AGE, &row);
+        *out = row;
+        return ST_OK;
+    }
     struct ledger_row *rows = NULL;
     size_t n = 0;
     enum status rc = ledger_compute(s, p, today, &rows, &n, err);

@@ -33,22 +33,39 @@ const char *pool_sort_name(enum pool_sort s)
  * ?3 environment, ?4 status, ?5 minimum severity. */
 static const char browse_from[] =
     " FROM pool p"
-    " LEFT JOIN (SELECT pool_id, max(CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3"
-    "   WHEN 'medium' THEN 2 ELSE 1 END) AS sev, count(*) AS n, group_concat(rule, ',') AS rules"
-    "   FROM (SELECT pool_id, severity, rule FROM finding WHERE state <> 'resolved'"
-    "   AND pool_id IS NOT NULL ORDER BY pool_id, rule) GROUP BY pool_id) f ON f.pool_id = p.id"
+    " LEFT JOIN temp.pool_findings f ON f.pool_id = p.id"
     " LEFT JOIN temp.pool_util u ON u.pool_id = p.id"
     " WHERE (?1 = '' OR instr(lower(p.id || ' ' || p.name || ' ' || coalesce(p.owner, '') || ' '"
     "   || coalesce(p.custodian, '') || ' ' || p.provider || ' ' || p.account), lower(?1)) > 0)"
     " AND (?2 = '' OR p.provider = ?2) AND (?3 = '' OR p.environment = ?3)"
     " AND (?4 = '' OR p.status = ?4) AND (?5 = 0 OR coalesce(f.sev, 0) >= ?5)";
 
+/* The per-session tables the list joins: utilisation (pool_browse_compute_util) and the
+ * open-findings summary (pool_browse_refresh), so each page and count is a keyed join. */
 static enum status ensure_util_table(struct store *s, struct strbuf *err)
 {
     return store_exec(s,
                       "CREATE TEMP TABLE IF NOT EXISTS pool_util (pool_id TEXT PRIMARY KEY, "
-                      "util REAL NOT NULL)",
+                      "util REAL NOT NULL);"
+                      "CREATE TEMP TABLE IF NOT EXISTS pool_findings (pool_id TEXT PRIMARY KEY, "
+                      "sev INTEGER NOT NULL, n INTEGER NOT NULL, rules TEXT NOT NULL)",
                       err);
+}
+
+enum status pool_browse_refresh(struct store *s, struct strbuf *err)
+{
+    enum status rc = ensure_util_table(s, err);
+    if (rc == ST_OK)
+        rc = store_exec(
+            s,
+            "DELETE FROM temp.pool_findings;"
+            "INSERT INTO temp.pool_findings SELECT pool_id, max(CASE severity WHEN 'critical' "
+            "THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END), count(*), "
+            "group_concat(rule, ',') FROM (SELECT pool_id, severity, rule FROM finding WHERE "
+            "state <> 'resolved' AND pool_id IS NOT NULL ORDER BY pool_id, rule) GROUP BY "
+            "pool_id",
+            err);
+    return rc;
 }
 
 static void bind_filter(sqlite3_stmt *st, const struct pool_browse_filter *f)

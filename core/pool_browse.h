@@ -56,6 +56,9 @@ struct pool_brief {
 
 void pool_briefs_free(struct pool_brief *rows, size_t n);
 
+/* Rebuilds the open-findings summary the list reads (once per screen entry, and after
+ * findings change): counting and paging then never aggregate findings again. */
+enum status pool_browse_refresh(struct store *s, struct strbuf *err);
 /* Number of pools matching f. */
 enum status pool_browse_count(struct store *s, const struct pool_browse_filter *f, size_t *n,
                               struct strbuf *err);

@@ -924,6 +924,24 @@ static const char *rank_name(int rank)
     return rank >= 0 && rank <= 4 ? names[rank] : "none";
 }
 
+/* What each role's queue holds (review_queue and review_queue_count). */
+static const char *const sql_owner =
+    /* open items assigned to the caller, and owned pools with high/critical findings */
+    "SELECT i.pool_id, CASE i.kind WHEN 'review' THEN 'campaign' ELSE i.kind END, c.name, "
+    "c.due_on, i.escalated_at FROM review_item i LEFT JOIN campaign c ON c.id = "
+    "i.campaign_id WHERE i.reviewer = ?1 AND i.state = 'open' UNION ALL SELECT p.id, "
+    "'finding', NULL, NULL, NULL FROM pool p WHERE p.owner = ?1 AND p.status <> 'retired' AND "
+    "EXISTS (SELECT 1 FROM finding f WHERE f.pool_id = p.id AND f.state IN ('open', "
+    "'acknowledged') AND f.severity IN ('high', 'critical')) AND NOT EXISTS (SELECT 1 FROM "
+    "review_item i WHERE i.pool_id = p.id AND i.reviewer = ?1 AND i.state = 'open')";
+static const char *const sql_custodian =
+    "SELECT DISTINCT f.pool_id, 'finding', NULL, NULL, NULL FROM finding f JOIN pool p ON "
+    "p.id = f.pool_id WHERE p.custodian = ?1 AND f.state = 'open'";
+static const char *const sql_auditor =
+    "SELECT d.pool_id, 'decision', c.name, d.decided_at, d.id FROM decision d LEFT JOIN "
+    "review_item i ON i.id = (SELECT id FROM review_item WHERE decision_id = d.id LIMIT 1) "
+    "LEFT JOIN campaign c ON c.id = i.campaign_id ORDER BY d.id DESC LIMIT 500";
+
 enum status review_queue(struct store *s, const struct config *cfg, const struct identity *who,
                          const char *role, int32_t today, json_t **out, struct strbuf *err)
 {
@@ -941,22 +959,6 @@ enum status review_queue(struct store *s, const struct config *cfg, const struct
     size_t n = 0, cap = 0;
     enum status rc = ST_OK;
     sqlite3_stmt *st = NULL;
-    static const char *const sql_owner =
-        /* open items assigned to the caller, and owned pools with high/critical findings */
-        "SELECT i.pool_id, CASE i.kind WHEN 'review' THEN 'campaign' ELSE i.kind END, c.name, "
-        "c.due_on, i.escalated_at FROM review_item i LEFT JOIN campaign c ON c.id = "
-        "i.campaign_id WHERE i.reviewer = ?1 AND i.state = 'open' UNION ALL SELECT p.id, "
-        "'finding', NULL, NULL, NULL FROM pool p WHERE p.owner = ?1 AND p.status <> 'retired' AND "
-        "EXISTS (SELECT 1 FROM finding f WHERE f.pool_id = p.id AND f.state IN ('open', "
-        "'acknowledged') AND f.severity IN ('high', 'critical')) AND NOT EXISTS (SELECT 1 FROM "
-        "review_item i WHERE i.pool_id = p.id AND i.reviewer = ?1 AND i.state = 'open')";
-    static const char *const sql_custodian =
-        "SELECT DISTINCT f.pool_id, 'finding', NULL, NULL, NULL FROM finding f JOIN pool p ON "
-        "p.id = f.pool_id WHERE p.custodian = ?1 AND f.state = 'open'";
-    static const char *const sql_auditor =
-        "SELECT d.pool_id, 'decision', c.name, d.decided_at, d.id FROM decision d LEFT JOIN "
-        "review_item i ON i.id = (SELECT id FROM review_item WHERE decision_id = d.id LIMIT 1) "
-        "LEFT JOIN campaign c ON c.id = i.campaign_id ORDER BY d.id DESC LIMIT 500";
     rc = store_prepare(s,
                        r == ROLE_OWNER       ? sql_owner
                        : r == ROLE_CUSTODIAN ? sql_custodian
@@ -1033,5 +1035,34 @@ enum status review_queue(struct store *s, const struct config *cfg, const struct
         *out = json_pack("{ss so}", "role", role, "items", items);
     else
         json_decref(items);
+    return rc;
+}
+
+enum status review_queue_count(struct store *s, const struct identity *who, const char *role,
+                               size_t *n, struct strbuf *err)
+{
+    *n = 0;
+    enum role r;
+    if (!role_parse(role, strlen(role), &r) || r == ROLE_ADMIN || !(who->roles & ROLE_BIT(r)))
+        return ST_OK; /* no queue in that role */
+    struct strbuf sql;
+    sb_init(&sql);
+    sb_addf(&sql, "SELECT count(*) FROM (%s)",
+            r == ROLE_OWNER       ? sql_owner
+            : r == ROLE_CUSTODIAN ? sql_custodian
+                                  : sql_auditor);
+    sqlite3_stmt *st = NULL;
+    enum status rc = store_prepare(s, sb_str(&sql), &st, err);
+    sb_done(&sql);
+    if (rc != ST_OK)
+        return rc;
+    if (r != ROLE_AUDITOR)
+        store_bind_text(st, 1, who->login);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *n = (size_t)sqlite3_column_int64(st, 0);
+    else
+        rc = store_error(s, step, "queue", err);
+    sqlite3_finalize(st);
     return rc;
 }

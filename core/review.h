@@ -92,6 +92,10 @@ enum status review_campaign_status(struct store *s, const char *name, int32_t to
 
 /* The caller's queue for role ("owner", "custodian", "auditor"): {"role","items":[...]} per
  * DESIGN.md section 5, ordered by risk (severity, then utilisation). New reference in *out. */
+/* How many items review_queue would list for who in role, without computing them (0 for a
+ * role the person does not hold). */
+enum status review_queue_count(struct store *s, const struct identity *who, const char *role,
+                               size_t *n, struct strbuf *err);
 enum status review_queue(struct store *s, const struct config *cfg, const struct identity *who,
                          const char *role, int32_t today, json_t **out, struct strbuf *err);
 

@@ -137,7 +137,7 @@ static bool handle_global(struct tui_app *app, enum tui_action a)
     case ACT_BACK:
         return app->view != &view_dashboard ? (app->view = &view_dashboard, true) : false;
     case ACT_HELP:
-        app->previous = app->view;
+        tui_remember_place(app);
         app->view = &view_help;
         return true;
     case ACT_REDRAW:
@@ -382,20 +382,35 @@ int tui_run(const struct tui_opts *opts)
     const struct view_ops *shown = NULL;
     while (!tui_terminated) {
         if (app.view != shown || app.dirty) {
+            bool restore = app.view != shown && app.back.restore;
             if (app.view != shown) {
                 app.sel = app.top = 0;
                 app.search[0] = '\0';
                 tui_rows_clear(&app);
                 app.base = app.count = 0;
-                if (shown)
+                if (restore)
+                    snprintf(app.search, sizeof app.search, "%s", app.back.search);
+                else if (shown && app.view != &view_detail && app.view != &view_help)
                     tui_marks_clear(&app);
+                if (app.view == &view_pools && !restore) /* data may have changed meanwhile */
+                    app.pools.summary_ready = app.pools.util_ready = false;
+                app.back.restore = false;
             }
             app.view->recalc(&app);
+            if (restore) {
+                app.sel = app.back.sel;
+                app.top = app.back.top;
+            }
             shown = app.view;
             app.dirty = false;
         }
         draw(&app);
         trace_frame();
+        if (app.burn_state == 1) { /* the slow part of the dashboard, once the frame is up */
+            tui_dashboard_burn_compute(&app);
+            app.dirty = app.view == &view_dashboard;
+            continue;
+        }
         timeout(push_tick(&app) ? 30 : 250); /* transfers in flight: come back soon */
         int ch = getch();
         if (ch == ERR) {
@@ -434,6 +449,7 @@ int tui_run(const struct tui_opts *opts)
     if (frame_trace.f)
         fclose(frame_trace.f);
     push_engine_free(&app.push);
+    free(app.burn);
     tui_rows_clear(&app);
     tui_marks_clear(&app);
     sb_done(&app.detail);

@@ -308,7 +308,7 @@ bool tui_decide(struct tui_app *app, int decide_action)
                             first_error[0] ? "; " : "", first_error);
             if (bulk)
                 tui_marks_clear(app);
-            app->pools.util_ready = false;
+            app->pools.util_ready = app->pools.summary_ready = false;
             app->dirty = true;
         }
     }

@@ -313,6 +313,8 @@ bool tui_import(struct tui_app *app)
         app->sel = app->top = 0; /* the new import is the first row */
         app->view = &view_imports;
     }
+    app->pools.util_ready = app->pools.summary_ready = false;
+    app->burn_state = 0;
     app->dirty = true; /* every view asks core again: pools, queue and detail see the usage */
     free(abs);
     free(expanded);

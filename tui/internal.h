@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "core/core.h"
+#include "core/dashboard.h"
 #include "core/push.h"
 #include "tui/tui.h"
 
@@ -64,7 +65,8 @@ struct tui_pools_state {
     int min_severity; /* 0 any .. 4 critical */
     int sort;         /* enum pool_sort */
     bool desc;
-    bool util_ready; /* utilisation computed for the sort since the data last changed */
+    bool util_ready;    /* utilisation computed for the sort since the data last changed */
+    bool summary_ready; /* findings summary built since the data last changed */
 };
 
 struct tui_app {
@@ -79,6 +81,14 @@ struct tui_app {
     char **marks;                    /* keys marked with Space for a bulk decision; owned */
     size_t nmarks;
     struct tui_pools_state pools;
+    struct provider_burn *burn; /* the dashboard's burn per provider; owned */
+    size_t nburn;
+    int burn_state; /* 0 not asked, 1 asked (computed after the frame), 2 ready */
+    struct {        /* where the list under a detail or help screen was left */
+        size_t sel, top;
+        char search[64];
+        bool restore; /* set by back: the loop restores it instead of starting at the top */
+    } back;
     struct push_engine *push;      /* background pushes; NULL when no provider is configured */
     int push_pending, push_failed; /* outbox counts for the status bar */
     char push_note[160];           /* the push engine's last warning (Outbox header) */
@@ -150,6 +160,9 @@ void tui_cell(struct strbuf *sb, const char *s, int width);
 char *tui_money(int64_t micros, const char *unit, char *buf);
 bool tui_open_selected(struct tui_app *app, enum tui_action a);
 bool tui_detail_back(struct tui_app *app, enum tui_action a);
+void tui_remember_place(struct tui_app *app);
+/* Computes the dashboard's burn per provider (burn_state 2). */
+void tui_dashboard_burn_compute(struct tui_app *app);
 void tui_rows_add(struct tui_app *app, const char *key, int role, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width);

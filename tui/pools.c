@@ -38,6 +38,13 @@ static void pools_recalc(struct tui_app *app)
             tui_message(app, "%s", sb_str(&err));
         sb_reset(&err);
     }
+    if (!app->pools.summary_ready) {
+        if (pool_browse_refresh(app->opts->store, &err) == ST_OK)
+            app->pools.summary_ready = true;
+        else
+            tui_message(app, "%s", sb_str(&err));
+        sb_reset(&err);
+    }
     if (pool_browse_count(app->opts->store, &f, &app->count, &err) != ST_OK)
         tui_message(app, "%s", sb_str(&err));
     sb_done(&err);

@@ -139,15 +139,16 @@ void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width)
         app->top = app->sel - (size_t)rows + 1;
     if (app->top + (size_t)rows > app->count) /* no empty space below when rows would fit */
         app->top = app->count > (size_t)rows ? app->count - (size_t)rows : 0;
-    /* paged views load a window of three screens around what is visible, only when needed */
+    /* paged views load the visible rows and half a screen either side, only when needed */
     if (app->view->fetch && rows > 0 && app->count &&
         (!tui_row_at(app, app->top) ||
          !tui_row_at(app,
                      (app->top + (size_t)rows < app->count ? app->top + (size_t)rows : app->count) -
                          1))) {
-        size_t from = app->top > (size_t)rows ? app->top - (size_t)rows : 0;
+        size_t half = (size_t)rows / 2 + 1;
+        size_t from = app->top > half ? app->top - half : 0;
         tui_rows_clear(app);
-        app->view->fetch(app, from, 3 * (size_t)rows);
+        app->view->fetch(app, from, (size_t)rows + 2 * half);
     }
     app->list_y = getbegy(w) + 1;
     bool marking = app->nmarks > 0;
@@ -218,13 +219,22 @@ char *tui_money(int64_t micros, const char *unit, char *buf)
     return amount_format(micros, strcmp(unit, "tokens") == 0 ? 0 : 2, true, buf);
 }
 
+/* Remembers the list's place before a detail or help screen covers it. */
+void tui_remember_place(struct tui_app *app)
+{
+    app->previous = app->view;
+    app->back.sel = app->sel;
+    app->back.top = app->top;
+    snprintf(app->back.search, sizeof app->back.search, "%s", app->search);
+}
+
 /* Enter on a row about a pool opens its detail. */
 bool tui_open_selected(struct tui_app *app, enum tui_action a)
 {
     const char *key = tui_selected_key(app);
     if (a == ACT_OPEN && key) {
         snprintf(app->detail_id, sizeof app->detail_id, "%s", key);
-        app->previous = app->view;
+        tui_remember_place(app);
         app->view = &view_detail;
         app->dirty = true;
         return true;
@@ -237,7 +247,7 @@ bool tui_detail_back(struct tui_app *app, enum tui_action a)
 {
     if (a == ACT_BACK) {
         app->view = app->previous ? app->previous : &view_pools;
-        app->dirty = true;
+        app->back.restore = app->previous != NULL; /* the list where it was left */
         return true;
     }
     return false;
@@ -280,33 +290,74 @@ const struct view_ops view_findings = {.name = "Findings",
 
 /* ---- queue ------------------------------------------------------------------------------ */
 
+/* A sparkline of values (block characters; ASCII without UTF-8) appended to sb. */
+static void sparkline(struct strbuf *sb, const int64_t *v, int n)
+{
+    static const char *const blocks[] = {" ",      "\u2581", "\u2582", "\u2583", "\u2584",
+                                         "\u2585", "\u2586", "\u2587", "\u2588"};
+    static const char *const ascii[] = {" ", ".", ".", "_", "_", "o", "o", "#", "#"};
+    bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    int64_t max = 1;
+    for (int i = 0; i < n; i++)
+        if (v[i] > max)
+            max = v[i];
+    for (int i = 0; i < n; i++) {
+        int level = v[i] > 0 ? 1 + (int)(7 * v[i] / max) : 0;
+        sb_adds(sb, utf8 ? blocks[level] : ascii[level]);
+    }
+}
+
+/* A utilisation bar of `width` cells ('#' filled, '.' empty; '!' cells past 100%). */
+static void util_bar(struct strbuf *sb, double pct, int width)
+{
+    int fill = (int)(pct * width / 100.0 + 0.5);
+    for (int i = 0; i < width; i++)
+        sb_addc(sb, i < fill ? (pct > 100.0 && i == width - 1 ? '!' : '#') : '.');
+}
+
+#define QUEUE_TREND_DAYS 14
+
 static void queue_recalc(struct tui_app *app)
 {
     tui_rows_clear(app);
-    snprintf(app->header, sizeof app->header, "%-8s %-10s %-24s %5s  %-8s %s", "RISK", "KIND",
-             "POOL", "UTIL", "ADVICE", "WHY");
+    snprintf(app->header, sizeof app->header, "%-8s %-9s %-22s %-16s %-14s %-8s %-20s %s", "RISK",
+             "KIND", "POOL", "UTILISATION", "14-DAY TREND", "ADVICE", "TOP FINDING", "WHY");
     json_t *q = NULL;
     struct strbuf err;
     sb_init(&err);
-    if (review_queue(app->opts->store, app->opts->config, app->opts->who, app->role, clock_today(),
-                     &q, &err) != ST_OK)
+    int32_t today = clock_today();
+    if (review_queue(app->opts->store, app->opts->config, app->opts->who, app->role, today, &q,
+                     &err) != ST_OK)
         tui_message(app, "%s", sb_str(&err));
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(q, "items"), i, it)
     {
         json_t *rec = json_object_get(it, "recommendation");
+        const char *pool_id = json_string_value(json_object_get(it, "pool_id"));
         struct strbuf line;
         sb_init(&line);
         const char *sev = json_string_value(json_object_get(it, "severity"));
         tui_cell(&line, sev, 8);
-        tui_cell(&line, json_string_value(json_object_get(it, "kind")), 10);
-        tui_cell(&line, json_string_value(json_object_get(it, "pool_id")), 24);
-        sb_addf(&line, "%4.0f%%  ", json_real_value(json_object_get(it, "utilization_pct")));
+        tui_cell(&line, json_string_value(json_object_get(it, "kind")), 9);
+        tui_cell(&line, pool_id, 22);
+        double pct = json_real_value(json_object_get(it, "utilization_pct"));
+        util_bar(&line, pct, 10);
+        sb_addf(&line, "%4.0f%% ", pct);
+        /* the trend: daily burn of the last two weeks (only for the rows of this queue) */
+        struct pool p;
+        pool_init(&p);
+        int64_t daily[QUEUE_TREND_DAYS] = {0};
+        if (pool_id && pool_get(app->opts->store, pool_id, &p, &err) == ST_OK)
+            pool_daily(app->opts->store, &p, today - QUEUE_TREND_DAYS + 1, today + 1, daily, &err);
+        pool_done(&p);
+        sb_reset(&err);
+        sparkline(&line, daily, QUEUE_TREND_DAYS);
+        sb_adds(&line, " ");
         tui_cell(&line, json_string_value(json_object_get(rec, "action")), 8);
+        tui_cell(&line, json_string_value(json_object_get(it, "top_finding")), 20);
         sb_adds(&line, json_string_value(json_object_get(rec, "reason")));
-        tui_rows_add(app, json_string_value(json_object_get(it, "pool_id")),
-                     theme_role_for_severity(sev), "%s", sb_str(&line));
+        tui_rows_add(app, pool_id, theme_role_for_severity(sev), "%s", sb_str(&line));
         sb_done(&line);
     }
     json_decref(q);
@@ -367,31 +418,20 @@ const struct view_ops view_outbox = {
 /* Burn this month against the monthly grants, per provider, with a 30-day sparkline. */
 static void dashboard_burn_lines(struct tui_app *app)
 {
-    struct provider_burn *b = NULL;
-    size_t n = 0;
-    struct strbuf err;
-    sb_init(&err);
-    if (dashboard_burn(app->opts->store, "USD", clock_today(), &b, &n, &err) != ST_OK)
-        tui_message(app, "%s", sb_str(&err));
-    sb_done(&err);
+    if (app->burn_state != 2) { /* summed over every rollup of the month: after the first frame */
+        app->burn_state = 1;
+        tui_rows_add(app, NULL, CR_MUTED, "BURN THIS MONTH (USD pools): computing ...");
+        return;
+    }
+    const struct provider_burn *b = app->burn;
+    size_t n = app->nburn;
     if (n)
         tui_rows_add(app, NULL, CR_HEADER, "BURN THIS MONTH (USD pools)  %-9s %14s %14s %5s  %s",
                      "", "CONSUMED", "GRANTS/MONTH", "", "LAST 30 DAYS");
-    bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-    static const char *const blocks[] = {" ",      "\u2581", "\u2582", "\u2583", "\u2584",
-                                         "\u2585", "\u2586", "\u2587", "\u2588"};
-    static const char *const ascii[] = {" ", ".", ".", "_", "_", "o", "o", "#", "#"};
     for (size_t i = 0; i < n; i++) {
-        int64_t max = 1;
-        for (int d = 0; d < DASHBOARD_DAYS; d++)
-            if (b[i].daily[d] > max)
-                max = b[i].daily[d];
         struct strbuf spark;
         sb_init(&spark);
-        for (int d = 0; d < DASHBOARD_DAYS; d++) {
-            int level = b[i].daily[d] > 0 ? 1 + (int)(7 * b[i].daily[d] / max) : 0;
-            sb_adds(&spark, utf8 ? blocks[level] : ascii[level]);
-        }
+        sparkline(&spark, b[i].daily, DASHBOARD_DAYS);
         char x[AMOUNT_BUF], y[AMOUNT_BUF];
         double pct = b[i].month_grant > 0
                          ? 100.0 * (double)b[i].month_consumed / (double)b[i].month_grant
@@ -405,7 +445,20 @@ static void dashboard_burn_lines(struct tui_app *app)
                      tui_money(b[i].month_grant, "USD", y), pct, sb_str(&spark));
         sb_done(&spark);
     }
-    free(b);
+}
+
+void tui_dashboard_burn_compute(struct tui_app *app)
+{
+    free(app->burn);
+    app->burn = NULL;
+    app->nburn = 0;
+    struct strbuf err;
+    sb_init(&err);
+    if (dashboard_burn(app->opts->store, "USD", clock_today(), &app->burn, &app->nburn, &err) !=
+        ST_OK)
+        tui_message(app, "%s", sb_str(&err));
+    sb_done(&err);
+    app->burn_state = 2;
 }
 
 static void dashboard_recalc(struct tui_app *app)
@@ -448,13 +501,10 @@ static void dashboard_recalc(struct tui_app *app)
     }
     json_decref(st);
     dashboard_burn_lines(app);
-    json_t *q = NULL;
-    if (review_queue(app->opts->store, app->opts->config, app->opts->who, app->role, clock_today(),
-                     &q, &err) == ST_OK)
-        tui_rows_add(app, NULL, CR_NORMAL, "your %s queue: %zu item%s (press 2)", app->role,
-                     json_array_size(json_object_get(q, "items")),
-                     json_array_size(json_object_get(q, "items")) == 1 ? "" : "s");
-    json_decref(q);
+    size_t nq = 0;
+    if (review_queue_count(app->opts->store, app->opts->who, app->role, &nq, &err) == ST_OK)
+        tui_rows_add(app, NULL, CR_NORMAL, "your %s queue: %zu item%s (press 2)", app->role, nq,
+                     nq == 1 ? "" : "s");
     sb_done(&err);
 }
 
