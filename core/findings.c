@@ -166,14 +166,21 @@ enum status findings_list(struct store *s, const struct finding_filter *f, struc
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = NULL;
-    enum status rc = store_prepare(
-        s,
-        "SELECT id, rule, pool_id, subject, severity, state, snoozed_until, explanation, detail, "
-        "detected_at, updated_at, resolved_at FROM finding WHERE (?1 IS NULL OR rule = ?1) AND "
-        "(?2 IS NULL OR severity = ?2) AND (?3 IS NULL OR pool_id = ?3) AND (?4 OR state <> "
-        "'resolved') ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN "
-        "'medium' THEN 2 ELSE 3 END, coalesce(pool_id, ''), rule, subject",
-        &st, err);
+    /* One pool's findings go through the finding_pool index: "?3 IS NULL OR pool_id = ?3"
+     * would scan every finding for each pool of a queue. */
+#define FINDINGS_SELECT                                                                            \
+    "SELECT id, rule, pool_id, subject, severity, state, snoozed_until, explanation, detail, "     \
+    "detected_at, updated_at, resolved_at FROM finding WHERE (?1 IS NULL OR rule = ?1) AND "       \
+    "(?2 IS NULL OR severity = ?2) AND "
+#define FINDINGS_ORDER                                                                             \
+    " AND (?4 OR state <> 'resolved') ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' "  \
+    "THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, coalesce(pool_id, ''), rule, subject"
+    enum status rc = store_stmt(s,
+                                f && f->pool_id ? FINDINGS_SELECT "pool_id = ?3" FINDINGS_ORDER
+                                                : FINDINGS_SELECT "?3 IS NULL" FINDINGS_ORDER,
+                                &st, err);
+#undef FINDINGS_SELECT
+#undef FINDINGS_ORDER
     if (rc != ST_OK)
         return rc;
     store_bind_text(st, 1, f ? f->rule : NULL);
@@ -196,7 +203,7 @@ enum status findings_list(struct store *s, const struct finding_filter *f, struc
     }
     if (step != SQLITE_DONE)
         rc = store_error(s, step, "findings", err);
-    sqlite3_finalize(st);
+    store_stmt_done(st);
     if (rc != ST_OK) {
         findings_free(*out, *n);
         *out = NULL;
@@ -242,5 +249,27 @@ enum status finding_set_state(struct store *s, const char *id, const char *state
         rc = ST_NOT_FOUND;
     }
     sqlite3_finalize(st);
+    return rc;
+}
+
+enum status findings_count_by_severity(struct store *s, int by_rank[5], struct strbuf *err)
+{
+    for (int i = 0; i < 5; i++)
+        by_rank[i] = 0;
+    sqlite3_stmt *st = NULL;
+    enum status rc = store_stmt(
+        s, "SELECT severity, count(*) FROM finding WHERE state <> 'resolved' GROUP BY severity",
+        &st, err);
+    if (rc != ST_OK)
+        return rc;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int rank = rule_severity_rank(store_col_text(st, 0));
+        if (rank >= 0 && rank < 5)
+            by_rank[rank] += sqlite3_column_int(st, 1);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_error(s, step, "findings", err);
+    store_stmt_done(st);
     return rc;
 }

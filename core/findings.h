@@ -45,6 +45,9 @@ struct finding_filter {
 enum status findings_list(struct store *s, const struct finding_filter *f, struct finding **out,
                           size_t *n, struct strbuf *err);
 void findings_free(struct finding *arr, size_t n);
+/* Findings that are not resolved, counted by severity rank (rule_severity_rank: 1 low .. 4
+ * critical); by_rank has 5 slots. One aggregate query (the dashboard). */
+enum status findings_count_by_severity(struct store *s, int by_rank[5], struct strbuf *err);
 
 /* Sets a finding's triage state inside the caller's transaction: "acknowledged", "snoozed"
  * (until is an ISO date) or back to "open". ST_NOT_FOUND when the id is unknown. */

@@ -110,8 +110,40 @@ static enum status ledger_grants(struct store *s, const struct pool *p, int32_t 
     return rc;
 }
 
+static enum status ledger_from(struct store *s, const struct pool *p, int32_t today,
+                               int first_period, struct ledger_row **rows, size_t *n,
+                               struct strbuf *err);
+
 enum status ledger_compute(struct store *s, const struct pool *p, int32_t today,
                            struct ledger_row **rows, size_t *n, struct strbuf *err)
+{
+    return ledger_from(s, p, today, 0, rows, n, err);
+}
+
+enum status ledger_tail(struct store *s, const struct pool *p, int32_t today, int k,
+                        struct ledger_row **rows, size_t *n, struct strbuf *err)
+{
+    int first = 0;
+    if (ledger_policy_of(p).rollover == 0 && k > 0) {
+        /* nothing carries: the periods before the last k cannot change them */
+        int32_t last = today < p->starts_on ? p->starts_on : today, start, end;
+        pool_period_bounds(p, last, &start, &end);
+        int months = pool_period_months(p), idx = 0;
+        while (date_add_months(p->starts_on, (idx + 1) * months) <= start)
+            idx++;
+        first = idx - k + 1 > 0 ? idx - k + 1 : 0;
+    }
+    enum status rc = ledger_from(s, p, today, first, rows, n, err);
+    if (rc == ST_OK && k > 0 && *n > (size_t)k) { /* a carrying policy: computed whole, cut */
+        memmove(*rows, *rows + (*n - (size_t)k), (size_t)k * sizeof **rows);
+        *n = (size_t)k;
+    }
+    return rc;
+}
+
+static enum status ledger_from(struct store *s, const struct pool *p, int32_t today,
+                               int first_period, struct ledger_row **rows, size_t *n,
+                               struct strbuf *err)
 {
     *rows = NULL;
     *n = 0;
@@ -122,10 +154,11 @@ enum status ledger_compute(struct store *s, const struct pool *p, int32_t today,
     struct ledger_policy pol = ledger_policy_of(p);
     int64_t buckets[LEDGER_MAX_AGE] = {0};
     int32_t last = today < p->starts_on ? p->starts_on : today;
-    int32_t start = p->starts_on;
     size_t cap = 0;
     int months = pool_period_months(p);
-    for (int k = 0; rc == ST_OK && start <= last; k++) {
+    int32_t start =
+        first_period > 0 ? date_add_months(p->starts_on, first_period * months) : p->starts_on;
+    for (int k = first_period; rc == ST_OK && start <= last; k++) {
         int32_t end = date_add_months(p->starts_on, (k + 1) * months);
         struct ledger_row row = {.start = start, .end = end, .grant = p->grant_micros};
         for (size_t i = 0; i < ng; i++)

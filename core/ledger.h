@@ -28,6 +28,12 @@ struct ledger_row {
 enum status ledger_compute(struct store *s, const struct pool *p, int32_t today,
                            struct ledger_row **rows, size_t *n, struct strbuf *err);
 
+/* The last k periods of the ledger (through the one containing today), oldest first: for a
+ * pool that carries nothing only those periods are read; otherwise the whole ledger is
+ * computed and cut. Same ownership as ledger_compute. */
+enum status ledger_tail(struct store *s, const struct pool *p, int32_t today, int k,
+                        struct ledger_row **rows, size_t *n, struct strbuf *err);
+
 /* Pure rollover step, exposed for tests: given the live carried buckets (amount by age, index 0
  * = age 1) and a period's grant and consumption, fills the row's carry/remaining fields and
  * updates the buckets for the next period. ages has room for `cap_ages` buckets. */

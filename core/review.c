@@ -50,7 +50,7 @@ enum status review_recommend(struct store *s, const struct config *cfg, const st
     memset(out, 0, sizeof *out);
     struct ledger_row *rows = NULL;
     size_t n = 0;
-    rc = ledger_compute(s, p, today, &rows, &n, err);
+    rc = ledger_tail(s, p, today, 3, &rows, &n, err); /* the current and two before it */
     if (rc != ST_OK)
         return rc;
     const struct ledger_row *cur = &rows[n - 1];

@@ -468,14 +468,9 @@ static void dashboard_recalc(struct tui_app *app)
              app->role);
     struct strbuf err;
     sb_init(&err);
-    struct finding *f = NULL;
-    size_t nf = 0;
-    struct finding_filter ff = {0};
     int by_sev[5] = {0};
-    if (findings_list(app->opts->store, &ff, &f, &nf, &err) == ST_OK)
-        for (size_t i = 0; i < nf; i++)
-            by_sev[rule_severity_rank(f[i].severity)]++;
-    findings_free(f, nf);
+    if (findings_count_by_severity(app->opts->store, by_sev, &err) != ST_OK)
+        tui_message(app, "%s", sb_str(&err));
     tui_rows_add(app, NULL, CR_HEADER, "FINDINGS");
     static const char *const names[] = {"", "low", "medium", "high", "critical"};
     for (int r = 4; r >= 1; r--)
