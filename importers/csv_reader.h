@@ -20,6 +20,9 @@ struct csvr;
 /* A reader for messages naming `name`; caller frees with csvr_free. */
 struct csvr *csvr_new(const char *name);
 void csvr_free(struct csvr **pp);
+/* true (the default): well-formed records take the fast scanner and anything unusual goes to
+ * libcsv; false: libcsv only (tests compare the two). Call before the first feed. */
+void csvr_set_fast(struct csvr *r, bool on);
 /* Feeds the next len bytes; rows completed by them are passed to fn. */
 enum status csvr_feed(struct csvr *r, const char *buf, size_t len, csvr_row_fn fn, void *ctx,
                       struct strbuf *err);
