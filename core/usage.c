@@ -41,9 +41,112 @@ static const char *const binding_order[] = {"api_key", "workload",  "tag",
     12 /* pool, provider, account, key, workload, model, service, day, category,                   \
           currency, credits unit, quantity unit */
 
+/* Bytes -> index maps for the per-row path: a word-at-a-time hash (FNV-1a's byte loop was the
+ * hottest function of an import), linear probing, keys owned. Memory is one entry per distinct
+ * key. */
+struct keymap {
+    uint64_t *hashes; /* 0 marks an empty slot (real hashes are made non-zero) */
+    char **keys;
+    size_t *lens;
+    long *values;
+    size_t cap, count; /* cap a power of two */
+};
+
+static uint64_t keymap_hash(const char *s, size_t len)
+{
+    const uint64_t m = 0x9E3779B97F4A7C15ULL;
+    uint64_t h = (uint64_t)len * m;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+        s += 8;
+        len -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, len);
+    h = (h ^ w) * m;
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ULL;
+    h ^= h >> 32;
+    return h ? h : 1;
+}
+
+static void keymap_done(struct keymap *km)
+{
+    for (size_t i = 0; i < km->cap; i++)
+        if (km->hashes[i])
+            free(km->keys[i]);
+    free(km->hashes);
+    free(km->keys);
+    free(km->lens);
+    free(km->values);
+    memset(km, 0, sizeof *km);
+}
+
+static size_t keymap_slot(const struct keymap *km, const char *key, size_t len, uint64_t h)
+{
+    size_t i = (size_t)h & (km->cap - 1);
+    while (km->hashes[i] &&
+           !(km->hashes[i] == h && km->lens[i] == len && memcmp(km->keys[i], key, len) == 0))
+        i = (i + 1) & (km->cap - 1);
+    return i;
+}
+
+/* True when key is present (*value receives its value). */
+static bool keymap_get(const struct keymap *km, const char *key, size_t len, uint64_t h,
+                       long *value)
+{
+    if (!km->cap)
+        return false;
+    size_t i = keymap_slot(km, key, len, h);
+    if (!km->hashes[i])
+        return false;
+    *value = km->values[i];
+    return true;
+}
+
+/* Adds a key known to be absent. */
+static void keymap_add(struct keymap *km, const char *key, size_t len, uint64_t h, long value)
+{
+    if ((km->count + 1) * 2 > km->cap) {
+        struct keymap old = *km;
+        km->cap = old.cap ? old.cap * 2 : 1024;
+        km->hashes = xcalloc(km->cap, sizeof *km->hashes);
+        km->keys = xcalloc(km->cap, sizeof *km->keys);
+        km->lens = xcalloc(km->cap, sizeof *km->lens);
+        km->values = xcalloc(km->cap, sizeof *km->values);
+        for (size_t i = 0; i < old.cap; i++) {
+            if (!old.hashes[i])
+                continue;
+            size_t j = keymap_slot(km, old.keys[i], old.lens[i], old.hashes[i]);
+            km->hashes[j] = old.hashes[i];
+            km->keys[j] = old.keys[i];
+            km->lens[j] = old.lens[i];
+            km->values[j] = old.values[i];
+        }
+        free(old.hashes);
+        free(old.keys);
+        free(old.lens);
+        free(old.values);
+    }
+    size_t i = keymap_slot(km, key, len, h);
+    km->hashes[i] = h;
+    km->keys[i] = xmalloc(len ? len : 1);
+    memcpy(km->keys[i], key, len);
+    km->lens[i] = len;
+    km->values[i] = value;
+    km->count++;
+}
+
+/* Distinct row tuples remembered before the row cache starts over (bounds its memory). */
+#define ROW_CACHE_MAX 32768
+
 struct rollup {
     char *f[RK_FIELDS]; /* owned; pool may be "" for none */
     char *scope;        /* owned */
+    bool pooled;        /* attributed to a pool (f[0]) */
     int64_t quantity, tokens, cost, credits, requests;
 };
 
@@ -53,7 +156,12 @@ struct usage_import {
     struct strmap bindings; /* "kind\\x1fvalue" -> index into pool_ids */
     char **pool_ids;
     size_t npool_ids;
-    struct strmap keys; /* rollup key -> index into rollups */
+    struct keymap keys; /* rollup key -> index into rollups */
+    /* A record's attribution and rollup depend only on its strings, day and category: this
+     * remembers the rollup of each distinct tuple seen lately, so a repeated tuple costs one
+     * lookup instead of the attribution lookups and the rollup key. */
+    struct keymap row_cache;
+    struct strbuf kb, rkb, ab; /* scratch: row key, rollup key, attribution keys */
     struct rollup *rollups;
     size_t nrollups, caprollups;
     struct strmap scopes; /* scope keys touched by this import */
@@ -111,8 +219,7 @@ enum status usage_import_seen(struct store *s, const char *sha256, bool *seen, c
 
 static const char *attribute(struct usage_import *ui, const struct usage_record *r)
 {
-    struct strbuf k;
-    sb_init(&k);
+    struct strbuf k = ui->ab; /* reused; handed back below */
     const char *found = NULL;
     for (size_t b = 0; b < sizeof binding_order / sizeof binding_order[0] && !found; b++) {
         const char *kind = binding_order[b];
@@ -149,20 +256,28 @@ static const char *attribute(struct usage_import *ui, const struct usage_record 
                 found = ui->pool_ids[idx];
         }
     }
-    sb_done(&k);
+    ui->ab = k;
     return found;
 }
 
-static enum status sink_emit(void *ctx, const struct usage_record *r, struct strbuf *err)
+static void kb_add(struct strbuf *kb, const char *s)
 {
-    (void)err;
-    struct usage_import *ui = ctx;
-    ui->sum.rows_read++;
-    ui->sum.rows_imported++;
-    ui->sum.cost_micros += r->cost_micros;
+    sb_adds(kb, s ? s : "");
+    sb_addc(kb, '\x1f');
+}
+
+/* Length-prefixed, so no two tuples give the same key whatever bytes their strings hold. */
+static void kb_add_len(struct strbuf *kb, const char *s)
+{
+    uint32_t n = s ? (uint32_t)strlen(s) : 0;
+    sb_add(kb, (const char *)&n, sizeof n);
+    sb_add(kb, s ? s : "", n);
+}
+
+/* The record's rollup (a new one when its key is new): attribution and the rollup key. */
+static long rollup_of(struct usage_import *ui, const struct usage_record *r)
+{
     const char *pool = attribute(ui, r);
-    if (!pool)
-        ui->sum.unattributed++;
     char day[DATE_BUF];
     date_format(r->day, day);
     const char *f[RK_FIELDS] = {pool ? pool : "",
@@ -177,32 +292,67 @@ static enum status sink_emit(void *ctx, const struct usage_record *r, struct str
                                 r->currency,
                                 r->credits_unit,
                                 r->quantity_unit};
-    struct strbuf k;
-    sb_init(&k);
-    for (int i = 0; i < RK_FIELDS; i++) { /* no printf on the hot path */
-        if (f[i])
-            sb_adds(&k, f[i]);
-        sb_addc(&k, '\x1f');
-    }
-    sb_adds(&k, r->scope_key ? r->scope_key : "");
+    struct strbuf *k = &ui->rkb;
+    sb_reset(k);
+    for (int i = 0; i < RK_FIELDS; i++) /* no printf on the hot path */
+        kb_add(k, f[i]);
+    sb_adds(k, r->scope_key ? r->scope_key : "");
+    uint64_t h = keymap_hash(k->buf, k->len);
     long idx;
-    if (!strmap_get(&ui->keys, k.buf, k.len, &idx)) {
-        if (ui->nrollups == ui->caprollups) {
-            ui->caprollups = ui->caprollups ? ui->caprollups * 2 : 256;
-            ui->rollups = xreallocarray(ui->rollups, ui->caprollups, sizeof *ui->rollups);
-        }
-        struct rollup *ru = &ui->rollups[ui->nrollups];
-        memset(ru, 0, sizeof *ru);
-        for (int i = 0; i < RK_FIELDS; i++)
-            ru->f[i] = xstrdup(f[i] ? f[i] : "");
-        ru->scope = xstrdup(r->scope_key ? r->scope_key : "");
-        idx = (long)ui->nrollups++;
-        strmap_put(&ui->keys, k.buf, k.len, idx, NULL);
-        if (r->scope_key && *r->scope_key)
-            strmap_put(&ui->scopes, r->scope_key, strlen(r->scope_key), 1, NULL);
+    if (keymap_get(&ui->keys, k->buf, k->len, h, &idx))
+        return idx;
+    if (ui->nrollups == ui->caprollups) {
+        ui->caprollups = ui->caprollups ? ui->caprollups * 2 : 256;
+        ui->rollups = xreallocarray(ui->rollups, ui->caprollups, sizeof *ui->rollups);
     }
-    sb_done(&k);
+    struct rollup *ru = &ui->rollups[ui->nrollups];
+    memset(ru, 0, sizeof *ru);
+    for (int i = 0; i < RK_FIELDS; i++)
+        ru->f[i] = xstrdup(f[i] ? f[i] : "");
+    ru->scope = xstrdup(r->scope_key ? r->scope_key : "");
+    ru->pooled = pool != NULL;
+    idx = (long)ui->nrollups++;
+    keymap_add(&ui->keys, k->buf, k->len, h, idx);
+    if (r->scope_key && *r->scope_key)
+        strmap_put(&ui->scopes, r->scope_key, strlen(r->scope_key), 1, NULL);
+    return idx;
+}
+
+static enum status sink_emit(void *ctx, const struct usage_record *r, struct strbuf *err)
+{
+    (void)err;
+    struct usage_import *ui = ctx;
+    ui->sum.rows_read++;
+    ui->sum.rows_imported++;
+    ui->sum.cost_micros += r->cost_micros;
+    /* the row tuple: every input of attribute() and of the rollup key */
+    struct strbuf *k = &ui->kb;
+    sb_reset(k);
+    const char *strs[] = {r->provider,      r->account,  r->api_key,  r->workload,
+                          r->model,         r->service,  r->currency, r->credits_unit,
+                          r->quantity_unit, r->scope_key};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        kb_add_len(k, strs[i]);
+    char dc[8];
+    memcpy(dc, &r->day, 4);
+    dc[4] = (char)r->category;
+    dc[5] = (char)r->ntags;
+    sb_add(k, dc, 6);
+    for (int t = 0; t < r->ntags; t++) {
+        kb_add_len(k, r->tag_keys[t]);
+        kb_add_len(k, r->tag_values[t]);
+    }
+    uint64_t h = keymap_hash(k->buf, k->len);
+    long idx;
+    if (!keymap_get(&ui->row_cache, k->buf, k->len, h, &idx)) {
+        idx = rollup_of(ui, r);
+        if (ui->row_cache.count >= ROW_CACHE_MAX)
+            keymap_done(&ui->row_cache);
+        keymap_add(&ui->row_cache, k->buf, k->len, h, idx);
+    }
     struct rollup *ru = &ui->rollups[idx];
+    if (!ru->pooled)
+        ui->sum.unattributed++;
     ru->quantity += r->quantity_micros;
     ru->tokens += r->tokens;
     ru->cost += r->cost_micros;
@@ -267,7 +417,6 @@ enum status usage_import_begin(struct store *s, const struct usage_import_opts *
     ui->s = s;
     ui->opts = *opts;
     strmap_init(&ui->bindings);
-    strmap_init(&ui->keys);
     strmap_init(&ui->scopes);
     enum status rc = store_begin(s, err);
     ui->in_txn = rc == ST_OK;
@@ -415,7 +564,11 @@ void usage_import_free(struct usage_import **pp)
     }
     free(ui->rollups);
     strmap_done(&ui->bindings);
-    strmap_done(&ui->keys);
+    keymap_done(&ui->keys);
+    keymap_done(&ui->row_cache);
+    sb_done(&ui->kb);
+    sb_done(&ui->rkb);
+    sb_done(&ui->ab);
     strmap_done(&ui->scopes);
     free(ui);
     *pp = NULL;

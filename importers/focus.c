@@ -64,6 +64,7 @@ struct focus_ctx {
     struct strbuf *err;
     int map[FC__COUNT];
     bool header_done;
+    struct strbuf tags; /* the current row's Tags, split in place by tags_fast */
 };
 
 static bool is_null(const char *s, size_t len)
@@ -194,6 +195,92 @@ static bool iso_currency(const char *s, size_t len)
     return true;
 }
 
+static bool json_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* A JSON string without escapes and of printable ASCII only, starting after its opening quote;
+ * it is NUL-terminated in place. Returns the byte after the closing quote, or NULL. */
+static char *tags_fast_string(char *p, const char *end)
+{
+    for (; p < end; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '"') {
+            *p = '\0';
+            return p + 1;
+        }
+        if (ch < 0x20 || ch >= 0x7f || ch == '\\')
+            return NULL;
+    }
+    return NULL;
+}
+
+/* Reads the Tags object the common way ({"k":"v",...}: string values of printable ASCII without
+ * escapes, at most USAGE_MAX_TAGS members, no key twice) straight into r, splitting s (a
+ * private copy, len bytes plus a NUL) in place. Returns false for anything else, leaving r's
+ * tags unset; then jansson reads it as before and judges it. */
+static bool tags_fast(char *s, size_t len, struct usage_record *r, const char **workload)
+{
+    char *p = s, *end = s + len;
+    int n = 0;
+    while (p < end && json_space(*p))
+        p++;
+    if (p == end || *p++ != '{')
+        return false;
+    while (p < end && json_space(*p))
+        p++;
+    if (p < end && *p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            if (p == end || *p++ != '"' || n == USAGE_MAX_TAGS)
+                return false;
+            char *key = p;
+            if (!(p = tags_fast_string(p, end)))
+                return false;
+            while (p < end && json_space(*p))
+                p++;
+            if (p == end || *p++ != ':')
+                return false;
+            while (p < end && json_space(*p))
+                p++;
+            if (p == end || *p++ != '"')
+                return false;
+            char *val = p;
+            if (!(p = tags_fast_string(p, end)))
+                return false;
+            for (int t = 0; t < n; t++)
+                if (strcmp(r->tag_keys[t], key) == 0)
+                    return false; /* jansson keeps the first place and the last value */
+            r->tag_keys[n] = key;
+            r->tag_values[n++] = val;
+            while (p < end && json_space(*p))
+                p++;
+            if (p == end)
+                return false;
+            if (*p == '}') {
+                p++;
+                break;
+            }
+            if (*p++ != ',')
+                return false;
+            while (p < end && json_space(*p))
+                p++;
+        }
+    }
+    while (p < end && json_space(*p))
+        p++;
+    if (p != end)
+        return false;
+    r->ntags = n;
+    for (int t = 0; t < n; t++)
+        for (size_t w = 0; w < sizeof workload_tags / sizeof workload_tags[0]; w++)
+            if (strcmp(r->tag_keys[t], workload_tags[w]) == 0)
+                *workload = r->tag_values[t];
+    return true;
+}
+
 static enum status focus_row(void *ctx, const struct src_row *row)
 {
     struct focus_ctx *c = ctx;
@@ -281,8 +368,11 @@ static enum status focus_row(void *ctx, const struct src_row *row)
     /* Tags: a JSON object; the workload identity comes from a spiffe_id/workload tag. */
     json_t *tags = NULL;
     char workload[512] = "";
+    const char *fast_workload = NULL;
     value(c, row, FC_TAGS, &s, &len);
-    if (len) {
+    sb_reset(&c->tags);
+    sb_add(&c->tags, s, len);
+    if (len && !tags_fast(c->tags.buf, len, &r, &fast_workload)) {
         json_error_t jerr;
         tags = json_loadb(s, len, 0, &jerr);
         if (!json_is_object(tags)) {
@@ -302,6 +392,8 @@ static enum status focus_row(void *ctx, const struct src_row *row)
                     snprintf(workload, sizeof workload, "%s", json_string_value(v));
         }
     }
+    if (fast_workload)
+        snprintf(workload, sizeof workload, "%s", fast_workload);
     r.workload = workload;
     char day[DATE_BUF];
     snprintf(scope, sizeof scope, "focus|%s|%s|%s", prov, billing, date_format(period, day));
@@ -315,7 +407,9 @@ enum status imp_focus_read(const char *path, const struct usage_sink *sink,
                            const struct reporter *rep, struct strbuf *err)
 {
     struct focus_ctx c = {.path = path, .sink = sink, .err = err};
+    sb_init(&c.tags);
     enum status st = csvr_read_file(path, focus_row, &c, rep, err);
+    sb_done(&c.tags);
     if (st == ST_OK && !c.header_done) {
         sb_setf(err, "%s:1:1: the file is empty; expected a FOCUS header", path);
         st = ST_BAD_DATA;
