@@ -14,6 +14,9 @@
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* A record still incomplete after this many bytes goes to libcsv (whose cost is linear), so
  * rescanning a growing record stays bounded. */
@@ -253,6 +256,27 @@ static void fast_begin(struct csvr *r)
     r->offs[r->nf] = r->data.len;
 }
 
+/* The first byte in [q, end) that ends an unquoted field (or is a quote); end if none. */
+static inline const char *fast_stop_at(const char *q, const char *end)
+{
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r'),
+                  lf = _mm_set1_epi8('\n');
+    while (end - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m)
+            return q + __builtin_ctz(m);
+        q += 16;
+    }
+#endif
+    while (q < end && !fast_stop[(unsigned char)*q])
+        q++;
+    return q;
+}
+
 /* Appends n bytes to the field being built; afterwards there is room for its NUL. */
 static inline void fast_add(struct csvr *r, const char *s, size_t n)
 {
@@ -304,9 +328,7 @@ static enum fast_res fast_record(struct csvr *r, const char *p, const char *end,
             if (*p != ',' && *p != '\n' && *p != '\r')
                 return FAST_ODD; /* text after the closing quote */
         } else {
-            const char *q = p;
-            while (q < end && !fast_stop[(unsigned char)*q])
-                q++;
+            const char *q = fast_stop_at(p, end);
             if (q == end)
                 return FAST_MORE;
             if (*q == '"')

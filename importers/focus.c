@@ -392,11 +392,26 @@ static enum status focus_row(void *ctx, const struct src_row *row)
                     snprintf(workload, sizeof workload, "%s", json_string_value(v));
         }
     }
-    if (fast_workload)
-        snprintf(workload, sizeof workload, "%s", fast_workload);
+    if (fast_workload) { /* as snprintf would: truncated to the buffer */
+        size_t wl = strlen(fast_workload);
+        wl = wl < sizeof workload ? wl : sizeof workload - 1;
+        memcpy(workload, fast_workload, wl);
+        workload[wl] = '\0';
+    }
     r.workload = workload;
     char day[DATE_BUF];
-    snprintf(scope, sizeof scope, "focus|%s|%s|%s", prov, billing, date_format(period, day));
+    /* "focus|PROVIDER|BILLING-ACCOUNT|PERIOD" (fits: prov and billing are bounded above) */
+    size_t pl = strlen(prov), bl = strlen(billing), n = 0;
+    memcpy(scope, "focus|", 6);
+    n = 6;
+    memcpy(scope + n, prov, pl);
+    n += pl;
+    scope[n++] = '|';
+    memcpy(scope + n, billing, bl);
+    n += bl;
+    scope[n++] = '|';
+    date_format(period, day);
+    memcpy(scope + n, day, sizeof day); /* with its NUL */
     r.scope_key = scope;
     enum status st = c->sink->emit(c->sink->ctx, &r, c->err);
     json_decref(tags);
