@@ -168,6 +168,10 @@ struct usage_import {
     struct usage_import_summary sum;
     FILE *rejects;
     bool in_txn;
+    /* A part (sink fork): bindings and pool ids borrowed from parent, which is not touched
+     * until join; rejects go to a temporary file (or rej_mem) until join appends them. */
+    struct usage_import *parent;
+    struct strbuf rej_mem;
 };
 
 static enum status load_bindings(struct usage_import *ui, struct strbuf *err)
@@ -266,6 +270,15 @@ static void kb_add(struct strbuf *kb, const char *s)
     sb_addc(kb, '\x1f');
 }
 
+/* The rollup key: the fields and the scope, 0x1f-separated. */
+static void rollup_key(struct strbuf *k, const char *const f[RK_FIELDS], const char *scope)
+{
+    sb_reset(k);
+    for (int i = 0; i < RK_FIELDS; i++) /* no printf on the hot path */
+        kb_add(k, f[i]);
+    sb_adds(k, scope ? scope : "");
+}
+
 /* Length-prefixed, so no two tuples give the same key whatever bytes their strings hold. */
 static void kb_add_len(struct strbuf *kb, const char *s)
 {
@@ -293,10 +306,7 @@ static long rollup_of(struct usage_import *ui, const struct usage_record *r)
                                 r->credits_unit,
                                 r->quantity_unit};
     struct strbuf *k = &ui->rkb;
-    sb_reset(k);
-    for (int i = 0; i < RK_FIELDS; i++) /* no printf on the hot path */
-        kb_add(k, f[i]);
-    sb_adds(k, r->scope_key ? r->scope_key : "");
+    rollup_key(k, f, r->scope_key);
     uint64_t h = keymap_hash(k->buf, k->len);
     long idx;
     if (keymap_get(&ui->keys, k->buf, k->len, h, &idx))
@@ -361,17 +371,40 @@ static enum status sink_emit(void *ctx, const struct usage_record *r, struct str
     return ST_OK;
 }
 
-static void csv_cell(FILE *f, const char *s, size_t len, bool first)
+static void csv_cell(struct strbuf *out, const char *s, size_t len, bool first)
 {
     if (!first)
-        fputc(',', f);
-    fputc('"', f);
+        sb_addc(out, ',');
+    sb_addc(out, '"');
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '"')
-            fputc('"', f);
-        fputc(s[i], f);
+            sb_addc(out, '"');
+        sb_addc(out, s[i]);
     }
-    fputc('"', f);
+    sb_addc(out, '"');
+}
+
+/* Writes bytes to the rejects file, opening it (with its header) on first use; a part writes
+ * to a temporary file instead, or to memory when none can be made. */
+static enum status rejects_write(struct usage_import *ui, const char *s, size_t len,
+                                 struct strbuf *err)
+{
+    if (!ui->rejects && ui->parent && ui->rej_mem.len == 0)
+        ui->rejects = tmpfile();
+    if (!ui->rejects && ui->parent) {
+        sb_add(&ui->rej_mem, s, len);
+        return ST_OK;
+    }
+    if (!ui->rejects) {
+        ui->rejects = fopen(ui->opts.rejects_path, "w");
+        if (!ui->rejects) {
+            sb_setf(err, "%s: cannot write the rejects file", ui->opts.rejects_path);
+            return ST_IO;
+        }
+        fputs("line,column,reason,record\r\n", ui->rejects);
+    }
+    fwrite(s, 1, len, ui->rejects);
+    return ST_OK;
 }
 
 static enum status sink_reject(void *ctx, const struct src_row *row, long line, long col,
@@ -387,27 +420,91 @@ static enum status sink_reject(void *ctx, const struct src_row *row, long line, 
             sb_setf(err, "%s: %s", ui->opts.file_name, message);
         return ST_BAD_DATA;
     }
-    if (!ui->rejects) {
-        ui->rejects = fopen(ui->opts.rejects_path, "w");
-        if (!ui->rejects) {
-            sb_setf(err, "%s: cannot write the rejects file", ui->opts.rejects_path);
-            return ST_IO;
-        }
-        fputs("line,column,reason,record\r\n", ui->rejects);
-    }
-    fprintf(ui->rejects, "%ld,%ld,", line, col);
-    csv_cell(ui->rejects, message, strlen(message), true);
-    struct strbuf rec;
+    struct strbuf out, rec;
+    sb_init(&out);
     sb_init(&rec);
+    sb_addf(&out, "%ld,%ld,", line, col);
+    csv_cell(&out, message, strlen(message), true);
     for (size_t i = 0; row && i < row->n; i++) {
         if (i)
             sb_addc(&rec, ',');
         sb_add(&rec, row->field[i], row->len[i]);
     }
-    csv_cell(ui->rejects, sb_str(&rec), rec.len, false);
+    csv_cell(&out, sb_str(&rec), rec.len, false);
+    sb_adds(&out, "\r\n");
+    enum status rc = rejects_write(ui, out.buf, out.len, err);
     sb_done(&rec);
-    fputs("\r\n", ui->rejects);
-    return ST_OK;
+    sb_done(&out);
+    return rc;
+}
+
+static void *sink_fork(void *ctx)
+{
+    struct usage_import *ui = ctx;
+    struct usage_import *p = xcalloc(1, sizeof *p);
+    p->parent = ui;
+    p->opts = ui->opts;
+    p->bindings = ui->bindings; /* read only, by both threads */
+    p->pool_ids = ui->pool_ids;
+    p->npool_ids = ui->npool_ids;
+    strmap_init(&p->scopes);
+    return p;
+}
+
+static void sink_drop(void *ctx, void *part)
+{
+    (void)ctx;
+    struct usage_import *p = part;
+    usage_import_free(&p);
+}
+
+static enum status sink_join(void *ctx, void *part, struct strbuf *err)
+{
+    struct usage_import *ui = ctx, *p = part;
+    /* the part's rollups in their first-seen order: merged into ours or appended after them,
+     * which is the order one sink would have seen them in */
+    for (size_t i = 0; i < p->nrollups; i++) {
+        struct rollup *pr = &p->rollups[i];
+        rollup_key(&ui->rkb, (const char *const *)pr->f, pr->scope);
+        uint64_t h = keymap_hash(ui->rkb.buf, ui->rkb.len);
+        long idx;
+        if (keymap_get(&ui->keys, ui->rkb.buf, ui->rkb.len, h, &idx)) {
+            struct rollup *ru = &ui->rollups[idx];
+            ru->quantity += pr->quantity;
+            ru->tokens += pr->tokens;
+            ru->cost += pr->cost;
+            ru->credits += pr->credits;
+            ru->requests += pr->requests;
+            continue;
+        }
+        if (ui->nrollups == ui->caprollups) {
+            ui->caprollups = ui->caprollups ? ui->caprollups * 2 : 256;
+            ui->rollups = xreallocarray(ui->rollups, ui->caprollups, sizeof *ui->rollups);
+        }
+        struct rollup *ru = &ui->rollups[ui->nrollups];
+        *ru = *pr;
+        memset(pr, 0, sizeof *pr); /* moved */
+        keymap_add(&ui->keys, ui->rkb.buf, ui->rkb.len, h, (long)ui->nrollups++);
+        if (*ru->scope)
+            strmap_put(&ui->scopes, ru->scope, strlen(ru->scope), 1, NULL);
+    }
+    ui->sum.rows_read += p->sum.rows_read;
+    ui->sum.rows_imported += p->sum.rows_imported;
+    ui->sum.rows_rejected += p->sum.rows_rejected;
+    ui->sum.cost_micros += p->sum.cost_micros;
+    ui->sum.unattributed += p->sum.unattributed;
+    enum status rc = ST_OK;
+    if (p->rej_mem.len)
+        rc = rejects_write(ui, p->rej_mem.buf, p->rej_mem.len, err);
+    if (p->rejects && rc == ST_OK) {
+        rewind(p->rejects);
+        char buf[1 << 14];
+        size_t n;
+        while (rc == ST_OK && (n = fread(buf, 1, sizeof buf, p->rejects)) > 0)
+            rc = rejects_write(ui, buf, n, err);
+    }
+    usage_import_free(&p);
+    return rc;
 }
 
 enum status usage_import_begin(struct store *s, const struct usage_import_opts *opts,
@@ -432,7 +529,7 @@ enum status usage_import_begin(struct store *s, const struct usage_import_opts *
 
 struct usage_sink usage_import_sink(struct usage_import *ui)
 {
-    return (struct usage_sink){sink_emit, sink_reject, ui};
+    return (struct usage_sink){sink_emit, sink_reject, ui, sink_fork, sink_join, sink_drop};
 }
 
 static enum status exec1(struct store *s, const char *sql, const char *a, int64_t b,
@@ -554,16 +651,19 @@ void usage_import_free(struct usage_import **pp)
         store_rollback(ui->s);
     if (ui->rejects)
         fclose(ui->rejects);
-    for (size_t i = 0; i < ui->npool_ids; i++)
-        free(ui->pool_ids[i]);
-    free(ui->pool_ids);
+    sb_done(&ui->rej_mem);
+    if (!ui->parent) { /* a part borrows these */
+        for (size_t i = 0; i < ui->npool_ids; i++)
+            free(ui->pool_ids[i]);
+        free(ui->pool_ids);
+        strmap_done(&ui->bindings);
+    }
     for (size_t i = 0; i < ui->nrollups; i++) {
         for (int f = 0; f < RK_FIELDS; f++)
             free(ui->rollups[i].f[f]);
         free(ui->rollups[i].scope);
     }
     free(ui->rollups);
-    strmap_done(&ui->bindings);
     keymap_done(&ui->keys);
     keymap_done(&ui->row_cache);
     sb_done(&ui->kb);

@@ -425,6 +425,23 @@ void csvr_set_fast(struct csvr *r, bool on)
         go_slow(r);
 }
 
+void csvr_set_start(struct csvr *r, long line)
+{
+    r->line = line;
+    r->rec_line = line;
+    r->started = 1;
+}
+
+bool csvr_at_boundary(const struct csvr *r)
+{
+    return !r->slow && r->carry.len == 0 && r->cb_status == ST_OK;
+}
+
+long csvr_line(const struct csvr *r)
+{
+    return r->line;
+}
+
 enum status csvr_feed(struct csvr *r, const char *buf, size_t len, csvr_row_fn fn, void *ctx,
                       struct strbuf *err)
 {

@@ -2,10 +2,16 @@
  * case-insensitive), any order. Lenient rules for the defects of real files (documented in
  * README): the literal "null" is empty; M/D/YY dates are read as US dates; "$1,234.50 " amounts
  * lose the symbol, separators and spaces. Anything else unreadable is a located error. */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "importers/csv_reader.h"
 #include "importers/importers.h"
@@ -418,12 +424,266 @@ static enum status focus_row(void *ctx, const struct src_row *row)
     return st;
 }
 
+/* --- reading a large file in two parts at once ------------------------------------------------
+ * A plain file of at least SPLIT_MIN bytes is cut at the first line start after its middle. This
+ * thread reads the first part, another the second with its own reader and a fork of the sink
+ * (from the line the first part ends on, counted by the other thread before it starts). The cut
+ * is only a guess: it is right when the first part's reader, having read everything before the
+ * cut, stands exactly at a record boundary on its fast path (a cut inside a quoted field, or a
+ * first part that went to libcsv, is not). Right: the second part is joined into the sink, which
+ * gives what one reader would have given, in the same order. Wrong: the second part is dropped
+ * unread or half-read, and the first reader reads on to the end. Blocks are read on the same
+ * grid either way, so even libcsv's view of the lines is the one a single reader has. */
+
+enum { PART_BLOCK = 1 << 18 };
+#define SPLIT_MIN ((uint64_t)32 << 20)
+
+struct focus_part {
+    struct focus_ctx c;
+    struct strbuf err;
+    struct csvr *r;
+    int fd;
+    uint64_t from, to; /* the bytes [from, to) */
+    long line;         /* the line at from */
+    enum status st;
+    atomic_bool stop;           /* set by the first part: give up */
+    atomic_uint_fast64_t bytes; /* progress of this part, for the first part's reports */
+    atomic_uint_fast64_t rows;
+};
+
+/* Reads up to n bytes at off, retrying short reads; -1 on error (errno set). */
+static ssize_t pread_full(int fd, char *buf, size_t n, uint64_t off)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(fd, buf + got, n - got, (off_t)(off + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+/* Feeds bytes [from, to) of fd to r in blocks on the PART_BLOCK grid. other (may be NULL) is the
+ * part whose progress is added to the reports; stop (may be NULL) ends the read early. */
+static enum status feed_range(struct csvr *r, struct focus_ctx *c, int fd, uint64_t from,
+                              uint64_t to, char *buf, const struct reporter *rep, uint64_t total,
+                              struct focus_part *other, struct focus_part *self)
+{
+    uint64_t off = from;
+    while (off < to) {
+        if (self && atomic_load(&self->stop))
+            return ST_OK;
+        uint64_t next = (off / PART_BLOCK + 1) * PART_BLOCK;
+        if (next > to)
+            next = to;
+        ssize_t n = pread_full(fd, buf, (size_t)(next - off), off);
+        if (n < 0) {
+            sb_setf(c->err, "%s: read error: %s", c->path, strerror(errno));
+            return ST_BAD_DATA;
+        }
+        if (n == 0)
+            break; /* the file got shorter */
+        enum status st = csvr_feed(r, buf, (size_t)n, focus_row, c, c->err);
+        if (st != ST_OK)
+            return st;
+        off += (uint64_t)n;
+        if (self) {
+            atomic_store(&self->bytes, off - from);
+            atomic_store(&self->rows, csvr_rows(r));
+        } else {
+            uint64_t ob = other ? atomic_load(&other->bytes) : 0;
+            uint64_t orows = other ? atomic_load(&other->rows) : 0;
+            report_progress(rep, off + ob, total, csvr_rows(r) + orows);
+        }
+    }
+    return ST_OK;
+}
+
+static void *part_main(void *arg)
+{
+    struct focus_part *p = arg;
+    char *buf = xmalloc(PART_BLOCK);
+    /* the line the part starts on */
+    long line = 1;
+    enum status st = ST_OK;
+    for (uint64_t off = 0; off < p->from && st == ST_OK;) {
+        if (atomic_load(&p->stop))
+            break;
+        size_t want = p->from - off < PART_BLOCK ? (size_t)(p->from - off) : PART_BLOCK;
+        ssize_t n = pread_full(p->fd, buf, want, off);
+        if (n <= 0) {
+            sb_setf(&p->err, "%s: read error: %s", p->c.path, n < 0 ? strerror(errno) : "EOF");
+            st = ST_BAD_DATA;
+            break;
+        }
+        for (const char *q = buf, *e = buf + n; (q = memchr(q, '\n', (size_t)(e - q))); q++)
+            line++;
+        off += (uint64_t)n;
+    }
+    p->line = line;
+    if (st == ST_OK) {
+        csvr_set_start(p->r, line);
+        st = feed_range(p->r, &p->c, p->fd, p->from, p->to, buf, NULL, 0, NULL, p);
+    }
+    if (st == ST_OK && !atomic_load(&p->stop))
+        st = csvr_finish(p->r, focus_row, &p->c, &p->err);
+    p->st = st;
+    free(buf);
+    return NULL;
+}
+
+/* Captures the header record and stops. */
+static enum status header_only(void *ctx, const struct src_row *row)
+{
+    struct focus_ctx *c = ctx;
+    enum status st = focus_header(c, row);
+    return st == ST_OK ? ST_INTERNAL : ST_BAD_DATA; /* either way: stop here */
+}
+
+/* Where to cut a file of size bytes (0: it stays whole): at the middle from SPLIT_MIN bytes on.
+ * A test hook: CREDENCE_IMPORT_SPLIT=0 never cuts, =N cuts from N bytes on (and reports what
+ * happened with report_info). */
+static uint64_t split_wanted(uint64_t size)
+{
+    uint64_t min = SPLIT_MIN;
+    const char *env = getenv("CREDENCE_IMPORT_SPLIT");
+    if (env && *env) {
+        char *end;
+        unsigned long long v = strtoull(env, &end, 10);
+        if (*end)
+            return 0;
+        if (v == 0)
+            return 0;
+        min = v;
+    }
+    return size >= min && size >= 2 ? size / 2 : 0;
+}
+
+/* The two-part read, when it applies (*done false: use the one-reader path). */
+static enum status focus_read_split(const char *path, const struct usage_sink *sink,
+                                    const struct reporter *rep, struct strbuf *err, bool *done)
+{
+    *done = false;
+    if (!sink->fork || !sink->join || !sink->drop || strcmp(path, "-") == 0)
+        return ST_OK;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ST_OK; /* the one-reader path says why */
+    struct stat sst;
+    uint64_t mid = 0, size = 0;
+    unsigned char magic[2] = {0, 0};
+    if (fstat(fd, &sst) == 0 && S_ISREG(sst.st_mode)) {
+        size = (uint64_t)sst.st_size;
+        mid = split_wanted(size);
+    }
+    if (!mid || (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
+        close(fd);
+        return ST_OK;
+    }
+    char *buf = xmalloc(PART_BLOCK);
+    struct focus_part *p = xcalloc(1, sizeof *p);
+    sb_init(&p->err);
+    p->c = (struct focus_ctx){.path = path, .err = &p->err};
+    sb_init(&p->c.tags);
+    /* the header, for the second part's column map (a header that does not end in the first
+     * block, or is not a FOCUS header, leaves the file to one reader) */
+    struct strbuf herr;
+    sb_init(&herr);
+    struct csvr *hr = csvr_new(path);
+    ssize_t n = pread_full(fd, buf, PART_BLOCK, 0);
+    enum status hst = n > 0 ? csvr_feed(hr, buf, (size_t)n, header_only, &p->c, &herr) : ST_OK;
+    csvr_free(&hr);
+    sb_done(&herr);
+    /* the cut: the first line start after the middle, past the header block */
+    uint64_t cut = 0;
+    if (hst == ST_INTERNAL && mid > PART_BLOCK) {
+        ssize_t k = pread_full(fd, buf, PART_BLOCK, mid);
+        const char *nl = k > 0 ? memchr(buf, '\n', (size_t)k) : NULL;
+        if (nl && mid + (uint64_t)(nl - buf) + 1 < size)
+            cut = mid + (uint64_t)(nl - buf) + 1;
+    }
+    void *forked = cut ? sink->fork(sink->ctx) : NULL;
+    struct usage_sink psink = {sink->emit, sink->reject, forked, NULL, NULL, NULL};
+    p->c.sink = &psink;
+    p->fd = fd;
+    p->from = cut;
+    p->to = size;
+    p->r = csvr_new(path);
+    atomic_init(&p->stop, false);
+    atomic_init(&p->bytes, 0);
+    atomic_init(&p->rows, 0);
+    pthread_t th;
+    if (!cut || pthread_create(&th, NULL, part_main, p) != 0) {
+        if (forked)
+            sink->drop(sink->ctx, forked);
+        csvr_free(&p->r);
+        sb_done(&p->c.tags);
+        sb_done(&p->err);
+        free(p);
+        free(buf);
+        close(fd);
+        return ST_OK;
+    }
+    *done = true;
+    struct focus_ctx c = {.path = path, .sink = sink, .err = err};
+    sb_init(&c.tags);
+    struct csvr *r = csvr_new(path);
+    enum status st = feed_range(r, &c, fd, 0, cut, buf, rep, size, p, NULL);
+    bool joined = false;
+    if (st == ST_OK && csvr_at_boundary(r)) {
+        pthread_join(th, NULL);
+        joined = true;
+    }
+    bool whole = joined && p->line == csvr_line(r);
+    if (getenv("CREDENCE_IMPORT_SPLIT")) /* the test hook says what happened */
+        report_info(rep, "%s: cut at byte %llu: %s", path, (unsigned long long)cut,
+                    whole ? "two parts joined" : "one reader read on");
+    if (whole) {
+        st = sink->join(sink->ctx, forked, err); /* its rejects come after ours either way */
+        if (st == ST_OK && p->st != ST_OK) {
+            sb_setf(err, "%s", sb_str(&p->err));
+            st = p->st;
+        }
+    } else {
+        atomic_store(&p->stop, true);
+        if (!joined)
+            pthread_join(th, NULL);
+        sink->drop(sink->ctx, forked);
+        if (st == ST_OK)
+            st = feed_range(r, &c, fd, cut, size, buf, rep, size, NULL, NULL);
+        if (st == ST_OK)
+            st = csvr_finish(r, focus_row, &c, err);
+    }
+    if (st == ST_OK && !c.header_done) {
+        sb_setf(err, "%s:1:1: the file is empty; expected a FOCUS header", path);
+        st = ST_BAD_DATA;
+    }
+    csvr_free(&r);
+    csvr_free(&p->r);
+    sb_done(&c.tags);
+    sb_done(&p->c.tags);
+    sb_done(&p->err);
+    free(p);
+    free(buf);
+    close(fd);
+    return st;
+}
+
 enum status imp_focus_read(const char *path, const struct usage_sink *sink,
                            const struct reporter *rep, struct strbuf *err)
 {
+    bool done = false;
+    enum status st = focus_read_split(path, sink, rep, err, &done);
+    if (done)
+        return st;
     struct focus_ctx c = {.path = path, .sink = sink, .err = err};
     sb_init(&c.tags);
-    enum status st = csvr_read_file(path, focus_row, &c, rep, err);
+    st = csvr_read_file(path, focus_row, &c, rep, err);
     sb_done(&c.tags);
     if (st == ST_OK && !c.header_done) {
         sb_setf(err, "%s:1:1: the file is empty; expected a FOCUS header", path);
