@@ -395,6 +395,12 @@ static enum status rejects_write(struct usage_import *ui, const char *s, size_t 
         sb_add(&ui->rej_mem, s, len);
         return ST_OK;
     }
+    if (!ui->rejects && !ui->parent && ui->opts.gate) {
+        enum status rc = ui->opts.gate(ui->opts.gate_arg);
+        ui->opts.gate = NULL; /* once */
+        if (rc != ST_OK)
+            return rc;
+    }
     if (!ui->rejects) {
         ui->rejects = fopen(ui->opts.rejects_path, "w");
         if (!ui->rejects) {
@@ -444,6 +450,7 @@ static void *sink_fork(void *ctx)
     struct usage_import *p = xcalloc(1, sizeof *p);
     p->parent = ui;
     p->opts = ui->opts;
+    p->opts.gate = NULL;        /* the parent's, from its own thread */
     p->bindings = ui->bindings; /* read only, by both threads */
     p->pool_ids = ui->pool_ids;
     p->npool_ids = ui->npool_ids;
