@@ -44,12 +44,16 @@ static const char *const binding_order[] = {"api_key", "workload",  "tag",
 /* Bytes -> index maps for the per-row path: a word-at-a-time hash (FNV-1a's byte loop was the
  * hottest function of an import), linear probing, keys owned. Memory is one entry per distinct
  * key. */
+struct keymap_slot {
+    uint64_t hash; /* 0 marks an empty slot (real hashes are made non-zero) */
+    char *key;     /* owned */
+    size_t len;
+    long value;
+};
+
 struct keymap {
-    uint64_t *hashes; /* 0 marks an empty slot (real hashes are made non-zero) */
-    char **keys;
-    size_t *lens;
-    long *values;
-    size_t cap, count; /* cap a power of two */
+    struct keymap_slot *slots; /* one cache line holds what a probe reads */
+    size_t cap, count;         /* cap a power of two */
 };
 
 static uint64_t keymap_hash(const char *s, size_t len)
@@ -76,22 +80,21 @@ static uint64_t keymap_hash(const char *s, size_t len)
 static void keymap_done(struct keymap *km)
 {
     for (size_t i = 0; i < km->cap; i++)
-        if (km->hashes[i])
-            free(km->keys[i]);
-    free(km->hashes);
-    free(km->keys);
-    free(km->lens);
-    free(km->values);
+        if (km->slots[i].hash)
+            free(km->slots[i].key);
+    free(km->slots);
     memset(km, 0, sizeof *km);
 }
 
-static size_t keymap_slot(const struct keymap *km, const char *key, size_t len, uint64_t h)
+static size_t keymap_find(const struct keymap *km, const char *key, size_t len, uint64_t h)
 {
     size_t i = (size_t)h & (km->cap - 1);
-    while (km->hashes[i] &&
-           !(km->hashes[i] == h && km->lens[i] == len && memcmp(km->keys[i], key, len) == 0))
+    for (;;) {
+        const struct keymap_slot *sl = &km->slots[i];
+        if (!sl->hash || (sl->hash == h && sl->len == len && memcmp(sl->key, key, len) == 0))
+            return i;
         i = (i + 1) & (km->cap - 1);
-    return i;
+    }
 }
 
 /* True when key is present (*value receives its value). */
@@ -100,10 +103,10 @@ static bool keymap_get(const struct keymap *km, const char *key, size_t len, uin
 {
     if (!km->cap)
         return false;
-    size_t i = keymap_slot(km, key, len, h);
-    if (!km->hashes[i])
+    const struct keymap_slot *sl = &km->slots[keymap_find(km, key, len, h)];
+    if (!sl->hash)
         return false;
-    *value = km->values[i];
+    *value = sl->value;
     return true;
 }
 
@@ -113,30 +116,19 @@ static void keymap_add(struct keymap *km, const char *key, size_t len, uint64_t 
     if ((km->count + 1) * 2 > km->cap) {
         struct keymap old = *km;
         km->cap = old.cap ? old.cap * 2 : 1024;
-        km->hashes = xcalloc(km->cap, sizeof *km->hashes);
-        km->keys = xcalloc(km->cap, sizeof *km->keys);
-        km->lens = xcalloc(km->cap, sizeof *km->lens);
-        km->values = xcalloc(km->cap, sizeof *km->values);
-        for (size_t i = 0; i < old.cap; i++) {
-            if (!old.hashes[i])
-                continue;
-            size_t j = keymap_slot(km, old.keys[i], old.lens[i], old.hashes[i]);
-            km->hashes[j] = old.hashes[i];
-            km->keys[j] = old.keys[i];
-            km->lens[j] = old.lens[i];
-            km->values[j] = old.values[i];
-        }
-        free(old.hashes);
-        free(old.keys);
-        free(old.lens);
-        free(old.values);
+        km->slots = xcalloc(km->cap, sizeof *km->slots);
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i].hash)
+                km->slots[keymap_find(km, old.slots[i].key, old.slots[i].len, old.slots[i].hash)] =
+                    old.slots[i];
+        free(old.slots);
     }
-    size_t i = keymap_slot(km, key, len, h);
-    km->hashes[i] = h;
-    km->keys[i] = xmalloc(len ? len : 1);
-    memcpy(km->keys[i], key, len);
-    km->lens[i] = len;
-    km->values[i] = value;
+    struct keymap_slot *sl = &km->slots[keymap_find(km, key, len, h)];
+    sl->hash = h;
+    sl->key = xmalloc(len ? len : 1);
+    memcpy(sl->key, key, len);
+    sl->len = len;
+    sl->value = value;
     km->count++;
 }
 
@@ -161,7 +153,10 @@ struct usage_import {
      * remembers the rollup of each distinct tuple seen lately, so a repeated tuple costs one
      * lookup instead of the attribution lookups and the rollup key. */
     struct keymap row_cache;
-    struct strbuf kb, rkb, ab; /* scratch: row key, rollup key, attribution keys */
+    struct strbuf rkb, ab; /* scratch: rollup key, attribution keys */
+    char *kb;              /* scratch: the row key */
+    size_t kbcap;
+    bool tag_bindings; /* some binding is a tag: tags decide pools */
     struct rollup *rollups;
     size_t nrollups, caprollups;
     struct strmap scopes; /* scope keys touched by this import */
@@ -189,6 +184,8 @@ static enum status load_bindings(struct usage_import *ui, struct strbuf *err)
     while (sqlite3_step(st) == SQLITE_ROW) {
         sb_reset(&k);
         sb_addf(&k, "%s\x1f%s", store_col_text(st, 0), store_col_text(st, 1));
+        if (strcmp(store_col_text(st, 0), "tag") == 0)
+            ui->tag_bindings = true;
         ui->pool_ids = xreallocarray(ui->pool_ids, ui->npool_ids + 1, sizeof *ui->pool_ids);
         ui->pool_ids[ui->npool_ids] = xstrdup(store_col_text(st, 2));
         if (strmap_put(&ui->bindings, k.buf, k.len, (long)ui->npool_ids, NULL))
@@ -279,14 +276,6 @@ static void rollup_key(struct strbuf *k, const char *const f[RK_FIELDS], const c
     sb_adds(k, scope ? scope : "");
 }
 
-/* Length-prefixed, so no two tuples give the same key whatever bytes their strings hold. */
-static void kb_add_len(struct strbuf *kb, const char *s)
-{
-    uint32_t n = s ? (uint32_t)strlen(s) : 0;
-    sb_add(kb, (const char *)&n, sizeof n);
-    sb_add(kb, s ? s : "", n);
-}
-
 /* The record's rollup (a new one when its key is new): attribution and the rollup key. */
 static long rollup_of(struct usage_import *ui, const struct usage_record *r)
 {
@@ -335,30 +324,52 @@ static enum status sink_emit(void *ctx, const struct usage_record *r, struct str
     ui->sum.rows_read++;
     ui->sum.rows_imported++;
     ui->sum.cost_micros += r->cost_micros;
-    /* the row tuple: every input of attribute() and of the rollup key */
-    struct strbuf *k = &ui->kb;
-    sb_reset(k);
-    const char *strs[] = {r->provider,      r->account,  r->api_key,  r->workload,
-                          r->model,         r->service,  r->currency, r->credits_unit,
-                          r->quantity_unit, r->scope_key};
-    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-        kb_add_len(k, strs[i]);
-    char dc[8];
-    memcpy(dc, &r->day, 4);
-    dc[4] = (char)r->category;
-    dc[5] = (char)r->ntags;
-    sb_add(k, dc, 6);
-    for (int t = 0; t < r->ntags; t++) {
-        kb_add_len(k, r->tag_keys[t]);
-        kb_add_len(k, r->tag_values[t]);
+    /* the row tuple: every input of attribute() and of the rollup key (tags only when a
+     * binding looks at them), each string with its length in front so no two tuples share a
+     * key: one byte below 255, else 255 and four */
+    const char *strs[10 + 2 * USAGE_MAX_TAGS] = {
+        r->provider, r->account,  r->api_key,      r->workload,      r->model,
+        r->service,  r->currency, r->credits_unit, r->quantity_unit, r->scope_key};
+    size_t nstr = 10, lens[10 + 2 * USAGE_MAX_TAGS], need = 6;
+    int ntags = ui->tag_bindings ? r->ntags : 0;
+    for (int t = 0; t < ntags && t < USAGE_MAX_TAGS; t++) {
+        strs[nstr++] = r->tag_keys[t];
+        strs[nstr++] = r->tag_values[t];
     }
-    uint64_t h = keymap_hash(k->buf, k->len);
+    for (size_t i = 0; i < nstr; i++) {
+        lens[i] = strs[i] ? strlen(strs[i]) : 0;
+        need += lens[i] + 5;
+    }
+    if (need > ui->kbcap) {
+        ui->kbcap = need * 2;
+        ui->kb = xreallocarray(ui->kb, ui->kbcap, 1);
+    }
+    char *k = ui->kb;
+    size_t kl = 0;
+    for (size_t i = 0; i < nstr; i++) {
+        if (lens[i] < 255) {
+            k[kl++] = (char)lens[i];
+        } else {
+            uint32_t n32 = (uint32_t)lens[i];
+            k[kl++] = (char)255;
+            memcpy(k + kl, &n32, 4);
+            kl += 4;
+        }
+        if (lens[i])
+            memcpy(k + kl, strs[i], lens[i]);
+        kl += lens[i];
+    }
+    memcpy(k + kl, &r->day, 4);
+    k[kl + 4] = (char)r->category;
+    k[kl + 5] = (char)ntags;
+    kl += 6;
+    uint64_t h = keymap_hash(k, kl);
     long idx;
-    if (!keymap_get(&ui->row_cache, k->buf, k->len, h, &idx)) {
+    if (!keymap_get(&ui->row_cache, k, kl, h, &idx)) {
         idx = rollup_of(ui, r);
         if (ui->row_cache.count >= ROW_CACHE_MAX)
             keymap_done(&ui->row_cache);
-        keymap_add(&ui->row_cache, k->buf, k->len, h, idx);
+        keymap_add(&ui->row_cache, k, kl, h, idx);
     }
     struct rollup *ru = &ui->rollups[idx];
     if (!ru->pooled)
@@ -454,6 +465,7 @@ static void *sink_fork(void *ctx)
     p->bindings = ui->bindings; /* read only, by both threads */
     p->pool_ids = ui->pool_ids;
     p->npool_ids = ui->npool_ids;
+    p->tag_bindings = ui->tag_bindings;
     strmap_init(&p->scopes);
     return p;
 }
@@ -673,7 +685,7 @@ void usage_import_free(struct usage_import **pp)
     free(ui->rollups);
     keymap_done(&ui->keys);
     keymap_done(&ui->row_cache);
-    sb_done(&ui->kb);
+    free(ui->kb);
     sb_done(&ui->rkb);
     sb_done(&ui->ab);
     strmap_done(&ui->scopes);

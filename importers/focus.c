@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,8 +295,11 @@ static enum status focus_row(void *ctx, const struct src_row *row)
         return focus_header(c, row);
     const char *s;
     size_t len;
+    /* all zero but the tag arrays (read up to ntags only): they are most of the struct, and
+     * this runs once a row */
     struct usage_record r;
-    memset(&r, 0, sizeof r);
+    memset(&r, 0, offsetof(struct usage_record, tag_keys));
+    memset(&r.ntags, 0, sizeof r - offsetof(struct usage_record, ntags));
     r.line = row->line;
     /* charge day */
     value(c, row, FC_CHARGE_PERIOD_START, &s, &len);
@@ -373,7 +377,8 @@ static enum status focus_row(void *ctx, const struct src_row *row)
     }
     /* Tags: a JSON object; the workload identity comes from a spiffe_id/workload tag. */
     json_t *tags = NULL;
-    char workload[512] = "";
+    char workload[512];
+    workload[0] = '\0';
     const char *fast_workload = NULL;
     value(c, row, FC_TAGS, &s, &len);
     sb_reset(&c->tags);
