@@ -258,7 +258,7 @@ static bool tags_fast(char *s, size_t len, struct usage_record *r, const char **
             if (!(p = tags_fast_string(p, end)))
                 return false;
             for (int t = 0; t < n; t++)
-                if (strcmp(r->tag_keys[t], key) == 0)
+                if (r->tag_keys[t][0] == key[0] && strcmp(r->tag_keys[t], key) == 0)
                     return false; /* jansson keeps the first place and the last value */
             r->tag_keys[n] = key;
             r->tag_values[n++] = val;
@@ -283,7 +283,8 @@ static bool tags_fast(char *s, size_t len, struct usage_record *r, const char **
     r->ntags = n;
     for (int t = 0; t < n; t++)
         for (size_t w = 0; w < sizeof workload_tags / sizeof workload_tags[0]; w++)
-            if (strcmp(r->tag_keys[t], workload_tags[w]) == 0)
+            if (r->tag_keys[t][0] == workload_tags[w][0] &&
+                strcmp(r->tag_keys[t], workload_tags[w]) == 0)
                 *workload = r->tag_values[t];
     return true;
 }
@@ -332,25 +333,32 @@ static enum status focus_row(void *ctx, const struct src_row *row)
     if (len && !parse_money(s, len, &r.quantity_micros))
         return focus_reject(c, row, FC_CONSUMED_QUANTITY, "ConsumedQuantity", s, len,
                             "is not a decimal number");
-    /* strings borrowed from the row; copied into NUL-terminated buffers */
-    char cur[16], unit[64], pcur[64], acct[256], key[256], model[256], service[256], prov[128],
-        billing[256], scope[640];
+    /* strings borrowed from the row when the value is the whole field (fields end in a NUL),
+     * else (trimmed) copied into buf; the limits are the buffers this once had */
+    const char *cur, *unit, *pcur, *acct, *key, *model, *service, *prov, *billing;
+    char buf[16 + 64 + 64 + 256 + 256 + 256 + 256 + 128 + 256], scope[640];
     const struct {
         int col;
-        char *buf;
+        const char **dst;
         size_t cap;
-    } copies[] = {
-        {FC_BILLING_CURRENCY, cur, sizeof cur},   {FC_CONSUMED_UNIT, unit, sizeof unit},
-        {FC_PRICING_CURRENCY, pcur, sizeof pcur}, {FC_X_API_KEY, key, sizeof key},
-        {FC_X_MODEL, model, sizeof model},        {FC_SERVICE_NAME, service, sizeof service},
-        {FC_PROVIDER_NAME, prov, sizeof prov},    {FC_BILLING_ACCOUNT_ID, billing, sizeof billing},
-        {FC_SUB_ACCOUNT_ID, acct, sizeof acct}};
+    } copies[] = {{FC_BILLING_CURRENCY, &cur, 16},  {FC_CONSUMED_UNIT, &unit, 64},
+                  {FC_PRICING_CURRENCY, &pcur, 64}, {FC_X_API_KEY, &key, 256},
+                  {FC_X_MODEL, &model, 256},        {FC_SERVICE_NAME, &service, 256},
+                  {FC_PROVIDER_NAME, &prov, 128},   {FC_BILLING_ACCOUNT_ID, &billing, 256},
+                  {FC_SUB_ACCOUNT_ID, &acct, 256}};
+    size_t used = 0;
     for (size_t i = 0; i < sizeof copies / sizeof copies[0]; i++) {
         value(c, row, copies[i].col, &s, &len);
         if (len >= copies[i].cap)
             return focus_reject(c, row, copies[i].col, "value", s, len, "is too long");
-        memcpy(copies[i].buf, s, len);
-        copies[i].buf[len] = '\0';
+        if (s[len] == '\0') {
+            *copies[i].dst = s;
+        } else {
+            memcpy(buf + used, s, len);
+            buf[used + len] = '\0';
+            *copies[i].dst = buf + used;
+            used += len + 1;
+        }
     }
     r.currency = cur;
     r.quantity_unit = unit;
