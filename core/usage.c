@@ -132,8 +132,72 @@ static void keymap_add(struct keymap *km, const char *key, size_t len, uint64_t 
     km->count++;
 }
 
-/* Distinct row tuples remembered before the row cache starts over (bounds its memory). */
-#define ROW_CACHE_MAX 32768
+/* (string tuple, day, category) -> rollup index: fixed-size slots, so a lookup reads one slot. */
+struct daymap_slot {
+    uint64_t key; /* tuple << 35 | category << 32 | day */
+    long value;   /* rollup index + 1; 0 marks an empty slot */
+};
+
+struct daymap {
+    struct daymap_slot *slots;
+    size_t cap, count; /* cap a power of two */
+};
+
+static uint64_t daymap_mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static size_t daymap_find(const struct daymap *dm, uint64_t key)
+{
+    size_t i = (size_t)daymap_mix(key) & (dm->cap - 1);
+    while (dm->slots[i].value && dm->slots[i].key != key)
+        i = (i + 1) & (dm->cap - 1);
+    return i;
+}
+
+/* The value of key, or -1. */
+static long daymap_get(const struct daymap *dm, uint64_t key)
+{
+    if (!dm->cap)
+        return -1;
+    return dm->slots[daymap_find(dm, key)].value - 1;
+}
+
+/* Adds a key known to be absent. */
+static void daymap_add(struct daymap *dm, uint64_t key, long value)
+{
+    if ((dm->count + 1) * 2 > dm->cap) {
+        struct daymap old = *dm;
+        dm->cap = old.cap ? old.cap * 2 : 1024;
+        dm->slots = xcalloc(dm->cap, sizeof *dm->slots);
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i].value)
+                dm->slots[daymap_find(dm, old.slots[i].key)] = old.slots[i];
+        free(old.slots);
+    }
+    struct daymap_slot *sl = &dm->slots[daymap_find(dm, key)];
+    sl->key = key;
+    sl->value = value + 1;
+    dm->count++;
+}
+
+static void daymap_done(struct daymap *dm)
+{
+    free(dm->slots);
+    memset(dm, 0, sizeof *dm);
+}
+
+/* The row cache starts over when it holds this many string tuples or (tuple, day, category)
+ * entries: its memory stays bounded whatever the file. */
+#define TUPLE_CACHE_MAX 32768
+#define DAY_CACHE_MAX   (1 << 18)
+_Static_assert(UC__COUNT <= 8, "a category takes 3 bits of a row cache key");
 
 struct rollup {
     char *f[RK_FIELDS]; /* owned; pool may be "" for none */
@@ -149,10 +213,13 @@ struct usage_import {
     char **pool_ids;
     size_t npool_ids;
     struct keymap keys; /* rollup key -> index into rollups */
-    /* A record's attribution and rollup depend only on its strings, day and category: this
-     * remembers the rollup of each distinct tuple seen lately, so a repeated tuple costs one
-     * lookup instead of the attribution lookups and the rollup key. */
-    struct keymap row_cache;
+    /* A record's attribution and rollup depend only on its strings, day and category: the row
+     * cache remembers the rollup of each (string tuple, day, category) seen lately, so a repeat
+     * costs two lookups instead of the attribution lookups and the rollup key. Two levels keep
+     * both tables small (the strings repeat across days): tuples -> tuple number, then
+     * (tuple number, day, category) -> rollup. */
+    struct keymap tuples;
+    struct daymap days;
     struct strbuf rkb, ab; /* scratch: rollup key, attribution keys */
     char *kb;              /* scratch: the row key */
     size_t kbcap;
@@ -330,7 +397,7 @@ static enum status sink_emit(void *ctx, const struct usage_record *r, struct str
     const char *strs[10 + 2 * USAGE_MAX_TAGS] = {
         r->provider, r->account,  r->api_key,      r->workload,      r->model,
         r->service,  r->currency, r->credits_unit, r->quantity_unit, r->scope_key};
-    size_t nstr = 10, lens[10 + 2 * USAGE_MAX_TAGS], need = 6;
+    size_t nstr = 10, lens[10 + 2 * USAGE_MAX_TAGS], need = 1;
     int ntags = ui->tag_bindings ? r->ntags : 0;
     for (int t = 0; t < ntags && t < USAGE_MAX_TAGS; t++) {
         strs[nstr++] = r->tag_keys[t];
@@ -359,17 +426,27 @@ static enum status sink_emit(void *ctx, const struct usage_record *r, struct str
             memcpy(k + kl, strs[i], lens[i]);
         kl += lens[i];
     }
-    memcpy(k + kl, &r->day, 4);
-    k[kl + 4] = (char)r->category;
-    k[kl + 5] = (char)ntags;
-    kl += 6;
+    k[kl++] = (char)ntags;
     uint64_t h = keymap_hash(k, kl);
-    long idx;
-    if (!keymap_get(&ui->row_cache, k, kl, h, &idx)) {
+    long tuple;
+    if (!keymap_get(&ui->tuples, k, kl, h, &tuple)) {
+        if (ui->tuples.count >= TUPLE_CACHE_MAX || ui->days.count >= DAY_CACHE_MAX) {
+            keymap_done(&ui->tuples);
+            daymap_done(&ui->days);
+        }
+        tuple = (long)ui->tuples.count;
+        keymap_add(&ui->tuples, k, kl, h, tuple);
+    }
+    uint64_t dkey = (uint64_t)tuple << 35 | (uint64_t)(r->category & 7) << 32 | (uint32_t)r->day;
+    long idx = daymap_get(&ui->days, dkey);
+    if (idx < 0) {
         idx = rollup_of(ui, r);
-        if (ui->row_cache.count >= ROW_CACHE_MAX)
-            keymap_done(&ui->row_cache);
-        keymap_add(&ui->row_cache, k, kl, h, idx);
+        if (ui->days.count >= DAY_CACHE_MAX) {
+            keymap_done(&ui->tuples);
+            daymap_done(&ui->days);
+        } else {
+            daymap_add(&ui->days, dkey, idx);
+        }
     }
     struct rollup *ru = &ui->rollups[idx];
     if (!ru->pooled)
@@ -684,7 +761,8 @@ void usage_import_free(struct usage_import **pp)
     }
     free(ui->rollups);
     keymap_done(&ui->keys);
-    keymap_done(&ui->row_cache);
+    keymap_done(&ui->tuples);
+    daymap_done(&ui->days);
     free(ui->kb);
     sb_done(&ui->rkb);
     sb_done(&ui->ab);
