@@ -314,8 +314,8 @@ static enum fast_res fast_record(struct csvr *r, const char *p, const char *end,
                 const char *x = memchr(q, '"', (size_t)(end - q));
                 if (!x || x + 1 == end)
                     return FAST_MORE;
-                for (const char *t = q; t < x; t++)
-                    lines += *t == '\n';
+                for (const char *t = q; (t = memchr(t, '\n', (size_t)(x - t))); t++)
+                    lines++;
                 if (x[1] == '"') { /* an escaped quote */
                     fast_add(r, q, (size_t)(x + 1 - q));
                     q = x + 2;
