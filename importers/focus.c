@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "importers/csv_reader.h"
 #include "importers/importers.h"
@@ -211,6 +214,24 @@ static bool json_space(char ch)
  * it is NUL-terminated in place. Returns the byte after the closing quote, or NULL. */
 static char *tags_fast_string(char *p, const char *end)
 {
+#if defined(__SSE2__)
+    /* 16 bytes at a time to the first byte that needs a look */
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                  space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* signed: bytes from 0x80 are negative, so below 0x20 too */
+        __m128i odd =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                         _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)));
+        unsigned m = (unsigned)_mm_movemask_epi8(odd);
+        if (m) {
+            p += __builtin_ctz(m);
+            break;
+        }
+        p += 16;
+    }
+#endif
     for (; p < end; p++) {
         unsigned char ch = (unsigned char)*p;
         if (ch == '"') {
@@ -411,13 +432,16 @@ static enum status focus_row(void *ctx, const struct src_row *row)
                     snprintf(workload, sizeof workload, "%s", json_string_value(v));
         }
     }
-    if (fast_workload) { /* as snprintf would: truncated to the buffer */
-        size_t wl = strlen(fast_workload);
-        wl = wl < sizeof workload ? wl : sizeof workload - 1;
-        memcpy(workload, fast_workload, wl);
-        workload[wl] = '\0';
-    }
     r.workload = workload;
+    if (fast_workload) { /* borrowed; truncated to the buffer as snprintf would */
+        size_t wl = strlen(fast_workload);
+        if (wl < sizeof workload) {
+            r.workload = fast_workload;
+        } else {
+            memcpy(workload, fast_workload, sizeof workload - 1);
+            workload[sizeof workload - 1] = '\0';
+        }
+    }
     char day[DATE_BUF];
     /* "focus|PROVIDER|BILLING-ACCOUNT|PERIOD" (fits: prov and billing are bounded above) */
     size_t pl = strlen(prov), bl = strlen(billing), n = 0;

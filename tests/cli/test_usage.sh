@@ -249,6 +249,71 @@ split_same "$T/split-bad.csv" "the first error wins" "one reader read on"
 expect_err "split-bad.csv:$first_bad:[0-9]+: ChargeCategory 'Bogus'" "split: the first bad row is the error"
 export CREDENCE_DB="$T/credence.db"
 
+# --- Tags: the quick reader of plain objects and jansson agree ------------------------------------
+# Each row has its own sub-account; Python's json (jansson's rules: the first place and the last
+# value of a repeated key, string values only, the first 32 of them) says what workload each row
+# must get, or that it must be rejected.
+python3 - "$T/tags.csv" "$T/tags-expected" <<'PY'
+import json, sys
+W = ["spiffe_id", "workload", "x_workload", "spiffe"]
+long_tags = "{" + ",".join('"k%d":"v%d"' % (j, j) for j in range(34)) + ',"workload":"late"}'
+early = '{"workload":"early",' + ",".join('"k%d":"v%d"' % (j, j) for j in range(40)) + "}"
+cases = [b'{"workload":"w1"}', b'{"spiffe_id":"a","workload":"b"}', b'{"workload":"b","spiffe_id":"a"}',
+         b'{"workload":"a\\"b"}', b'{"workload":"caf\\u00e9"}', '{"workload":"café"}'.encode(),
+         b'{"workload":{"nested":1},"x_workload":"xw"}', b'{"workload":"first","workload":"second"}',
+         b'{"workload":"a","spiffe_id":"s","workload":"b"}',
+         b'{"workload":"first","x":1,"workload":"second","spiffe":"sp"}', b' { "workload" : "spaced" } ',
+         b'{"workload":"tab\there"}', b'[1,2]', b'{"workload":"x"}x', long_tags.encode(), early.encode(),
+         b'{"workload":"a\\\\b"}', b'{}', b'', b'{"WORKLOAD":"x"}', b'{"workload":"del\x7f"}',
+         b'{"workload": null}', b'{"workload":"a","workload":null}', b'{"workload":"bad\xff"}',
+         b'{"a":"b",}', b'{"workload":"x"', b'{"app":"translation","env":"prod"}', b'"just a string"',
+         ('{"workload":"%s"}' % ("L" * 600)).encode(), b'{"workload":"tail\\n"}', b'{"k":"\\/"}']
+for tail in (b'\\"q', "é".encode(), b"\t", b"\x7f", b"\\u0041", b"\x01"):  # past 16 bytes
+    cases.append(b'{"workload":"0123456789abcdefghij' + tail + b'xyz0123456789"}')
+for n in (14, 15, 16, 17, 31, 32, 33):
+    cases.append(('{"workload":"%s","pad":"%s"}' % ("w" * n, "p" * n)).encode())
+def expect(raw):
+    if not raw.strip():
+        return b""
+    class Pairs(list):
+        pass
+    try:
+        pairs = json.loads(raw.decode("utf-8"), object_pairs_hook=Pairs)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(pairs, Pairs):
+        return None
+    obj = {}
+    for k, v in pairs:
+        obj[k] = v  # a repeated key keeps its first place, takes the last value
+    wl, ntags = "", 0
+    for k, v in obj.items():
+        if not isinstance(v, str) or ntags == 32:
+            continue
+        ntags += 1
+        if k in W:
+            wl = v
+    return wl.encode()[:511]  # bytes, as snprintf into 512 would cut them
+with open(sys.argv[1], "wb") as f, open(sys.argv[2], "w") as e:
+    f.write(b"ChargePeriodStart,ChargeCategory,BilledCost,SubAccountId,Tags\n")
+    for i, raw in enumerate(cases):
+        field = b'"' + raw.replace(b'"', b'""') + b'"'
+        f.write(b"2026-11-02,Usage,1.00,acct-%02d,%s\n" % (i, field))
+        w = expect(raw)
+        e.write("acct-%02d %s\n" % (i, "REJECTED" if w is None else "[" + w.hex().upper() + "]"))
+PY
+export CREDENCE_DB="$T/tags.db"
+c --as avery init
+c --as avery import usage --format focus --skip-bad-rows "$T/tags.csv"
+expect_rc 0 "tags file imports"
+sql "SELECT account || ' [' || hex(workload) || ']' FROM usage_rollup" >"$T/tags-got"
+rejected=$(tail -n +2 "$T/tags.csv.rejects.csv" | grep -o 'acct-[0-9]*' | sed 's/$/ REJECTED/')
+printf '%s\n' "$rejected" >>"$T/tags-got"
+checks=$((checks + 1))
+diff <(sort "$T/tags-expected") <(grep . "$T/tags-got" | sort) >"$T/tags-diff" ||
+    fail "Tags: workloads or rejects differ from JSON's: $(head -c 1500 "$T/tags-diff")"
+export CREDENCE_DB="$T/credence.db"
+
 c --as grace audit verify
 expect_rc 0 "chain intact"
 finish
