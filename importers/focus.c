@@ -541,6 +541,22 @@ static enum status feed_range(struct csvr *r, struct focus_ctx *c, int fd, uint6
     return ST_OK;
 }
 
+static long count_newlines(const char *s, size_t n)
+{
+    long lines = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i lf = _mm_set1_epi8('\n');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        lines += __builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)));
+    }
+#endif
+    for (; i < n; i++)
+        lines += s[i] == '\n';
+    return lines;
+}
+
 static void *part_main(void *arg)
 {
     struct focus_part *p = arg;
@@ -558,8 +574,7 @@ static void *part_main(void *arg)
             st = ST_BAD_DATA;
             break;
         }
-        for (const char *q = buf, *e = buf + n; (q = memchr(q, '\n', (size_t)(e - q))); q++)
-            line++;
+        line += count_newlines(buf, (size_t)n);
         off += (uint64_t)n;
     }
     p->line = line;
@@ -582,9 +597,10 @@ static enum status header_only(void *ctx, const struct src_row *row)
     return st == ST_OK ? ST_INTERNAL : ST_BAD_DATA; /* either way: stop here */
 }
 
-/* Where to cut a file of size bytes (0: it stays whole): at the middle from SPLIT_MIN bytes on.
- * A test hook: CREDENCE_IMPORT_SPLIT=0 never cuts, =N cuts from N bytes on (and reports what
- * happened with report_info). */
+/* Where to cut a file of size bytes (0: it stays whole): at the middle from SPLIT_MIN bytes on,
+ * when a second CPU is idle (load average below the CPU count less one half). A test hook:
+ * CREDENCE_IMPORT_SPLIT=0 never cuts, =N cuts from N bytes on whatever the load (and reports
+ * what happened with report_info). */
 static uint64_t split_wanted(uint64_t size)
 {
     uint64_t min = SPLIT_MIN;
@@ -592,11 +608,15 @@ static uint64_t split_wanted(uint64_t size)
     if (env && *env) {
         char *end;
         unsigned long long v = strtoull(env, &end, 10);
-        if (*end)
-            return 0;
-        if (v == 0)
+        if (*end || v == 0)
             return 0;
         min = v;
+    } else {
+        /* two parts cost about a tenth more CPU in all: worth it only with a CPU to spare */
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        double load;
+        if (ncpu < 2 || (getloadavg(&load, 1) == 1 && load > (double)ncpu - 0.5))
+            return 0;
     }
     return size >= min && size >= 2 ? size / 2 : 0;
 }
