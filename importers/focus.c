@@ -94,7 +94,10 @@ static void value(const struct focus_ctx *c, const struct src_row *row, int col,
     }
     *s = row->field[k];
     *len = row->len[k];
-    text_trim(s, len);
+    const char *v = *s;
+    size_t n = *len;
+    if (n && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t'))
+        text_trim(s, len); /* the call only when there is something to trim */
     if (is_null(*s, *len)) {
         *s = "";
         *len = 0;
