@@ -5,6 +5,7 @@
 #include "importers/importers.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,9 @@ struct hash_gate {
     struct strbuf err; /* the hash's error */
     enum status hash_st;
     pthread_t thread;
-    bool running; /* thread started, not joined */
-    bool done;    /* gate evaluated: result in st and seen */
+    bool running;       /* thread started, not joined */
+    atomic_bool hashed; /* the thread is done: joining will not wait */
+    bool done;          /* gate evaluated: result in st and seen */
     enum status st;
     bool seen;
     char when[64];
@@ -35,6 +37,7 @@ static void *hash_main(void *arg)
 {
     struct hash_gate *g = arg;
     g->hash_st = sha256_file(g->path, g->sha, &g->err);
+    atomic_store(&g->hashed, true);
     return NULL;
 }
 
@@ -67,6 +70,12 @@ static enum status gate_check(void *arg)
     return g->st;
 }
 
+static bool gate_ready(void *arg)
+{
+    struct hash_gate *g = arg;
+    return g->done || atomic_load(&g->hashed);
+}
+
 /* After the import stopped or ended: the gate's verdict decides first. Returns -1 to go on,
  * else the exit code for the file. */
 static int gate_verdict(struct cli_ctx *ctx, struct hash_gate *g, struct usage_import **ui)
@@ -87,6 +96,7 @@ static int gate_verdict(struct cli_ctx *ctx, struct hash_gate *g, struct usage_i
 static int import_one(struct cli_ctx *ctx, const char *path, const char *format_opt, bool skip_bad)
 {
     struct hash_gate g = {.ctx = ctx, .path = path};
+    atomic_init(&g.hashed, false);
     sb_init(&g.err);
     sb_reset(&ctx->err);
     struct stat sst;
@@ -134,6 +144,7 @@ static int import_one(struct cli_ctx *ctx, const char *path, const char *format_
                                      .skip_bad_rows = skip_bad,
                                      .rejects_path = sb_str(&rejects),
                                      .gate = gate_check,
+                                     .gate_ready = gate_ready,
                                      .gate_arg = &g};
     st = usage_import_begin(ctx->store, &opts, &ui, &ctx->err);
     struct usage_import_summary sum = {0};

@@ -388,6 +388,13 @@ static enum status sink_emit(void *ctx, const struct usage_record *r, struct str
 {
     (void)err;
     struct usage_import *ui = ctx;
+    if ((ui->sum.rows_read & 0xFFFF) == 0 && ui->opts.gate && ui->opts.gate_ready &&
+        ui->opts.gate_ready(ui->opts.gate_arg)) {
+        enum status rc = ui->opts.gate(ui->opts.gate_arg);
+        ui->opts.gate = NULL; /* once */
+        if (rc != ST_OK)
+            return rc;
+    }
     ui->sum.rows_read++;
     ui->sum.rows_imported++;
     ui->sum.cost_micros += r->cost_micros;

@@ -24,6 +24,9 @@ struct usage_import_opts {
      * the rejects file); a status other than ST_OK stops the import with it. The CLI uses it to
      * learn whether the file was imported before while its hash is computed alongside. */
     enum status (*gate)(void *arg);
+    /* Optional: true once calling gate would not wait; the run then calls it early (every 64 Ki
+     * rows it asks), so a file seen before stops soon instead of at its end. */
+    bool (*gate_ready)(void *arg);
     void *gate_arg;
 };
 
