@@ -314,6 +314,26 @@ diff <(sort "$T/tags-expected") <(grep . "$T/tags-got" | sort) >"$T/tags-diff" |
     fail "Tags: workloads or rejects differ from JSON's: $(head -c 1500 "$T/tags-diff")"
 export CREDENCE_DB="$T/credence.db"
 
+# --- a file imported before stops early (the hash is checked while rows are read) ------------------
+python3 - "$T/many.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("ChargePeriodStart,ChargeCategory,BilledCost,SubAccountId\n")
+    for i in range(140000):
+        f.write("2026-11-%02d,Usage,0.01,acct-%d\n" % (1 + i % 28, i % 50))
+PY
+export CREDENCE_DB="$T/many.db"
+c --as avery init
+c --as avery import usage --format focus "$T/many.csv"
+expect_out "140000 rows: 140000 imported" "a 140,000-row file"
+c --as avery import usage --format focus "$T/many.csv"
+expect_rc 0 "the same large file again"
+expect_out "already imported on 2026-11-24" "the same large file is skipped"
+expect_eq "$(sql "SELECT count(*) || ' ' || sum(cost_micros) FROM import WHERE kind = 'usage'")" \
+    "1 1400000000" "one import of the large file"
+expect_eq "$(sql "SELECT sum(cost_micros) FROM usage_rollup")" "1400000000" "its rollups once"
+export CREDENCE_DB="$T/credence.db"
+
 c --as grace audit verify
 expect_rc 0 "chain intact"
 finish
