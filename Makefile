@@ -15,11 +15,11 @@ DEB_PKGS = build-essential libncurses-dev libsqlite3-dev libcsv-dev libcurl4-ope
 
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
        -Wcast-qual -Wwrite-strings -Wundef -Wpointer-arith -Werror
-CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. $(CPPFLAGS)
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -pthread $(CPPFLAGS)
 CFLAGS  ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # core/ and importers/ link without ncurses (their unit tests prove it, DESIGN.md section 8).
-CORE_LIBS = $(shell pkg-config --libs sqlite3 libcurl jansson libcrypto inih zlib 2>/dev/null) -lcsv -lm
+CORE_LIBS = $(shell pkg-config --libs sqlite3 libcurl jansson libcrypto inih zlib 2>/dev/null) -lcsv -lm -pthread
 TUI_LIBS  = $(shell pkg-config --libs ncursesw 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

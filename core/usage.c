@@ -41,9 +41,168 @@ static const char *const binding_order[] = {"api_key", "workload",  "tag",
     12 /* pool, provider, account, key, workload, model, service, day, category,                   \
           currency, credits unit, quantity unit */
 
+/* Bytes -> index maps for the per-row path: a word-at-a-time hash (FNV-1a's byte loop was the
+ * hottest function of an import), linear probing, keys owned. Memory is one entry per distinct
+ * key. */
+struct keymap_slot {
+    uint64_t hash; /* 0 marks an empty slot (real hashes are made non-zero) */
+    char *key;     /* owned */
+    size_t len;
+    long value;
+};
+
+struct keymap {
+    struct keymap_slot *slots; /* one cache line holds what a probe reads */
+    size_t cap, count;         /* cap a power of two */
+};
+
+static uint64_t keymap_hash(const char *s, size_t len)
+{
+    const uint64_t m = 0x9E3779B97F4A7C15ULL;
+    uint64_t h = (uint64_t)len * m;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+        s += 8;
+        len -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, len);
+    h = (h ^ w) * m;
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ULL;
+    h ^= h >> 32;
+    return h ? h : 1;
+}
+
+static void keymap_done(struct keymap *km)
+{
+    for (size_t i = 0; i < km->cap; i++)
+        if (km->slots[i].hash)
+            free(km->slots[i].key);
+    free(km->slots);
+    memset(km, 0, sizeof *km);
+}
+
+static size_t keymap_find(const struct keymap *km, const char *key, size_t len, uint64_t h)
+{
+    size_t i = (size_t)h & (km->cap - 1);
+    for (;;) {
+        const struct keymap_slot *sl = &km->slots[i];
+        if (!sl->hash || (sl->hash == h && sl->len == len && memcmp(sl->key, key, len) == 0))
+            return i;
+        i = (i + 1) & (km->cap - 1);
+    }
+}
+
+/* True when key is present (*value receives its value). */
+static bool keymap_get(const struct keymap *km, const char *key, size_t len, uint64_t h,
+                       long *value)
+{
+    if (!km->cap)
+        return false;
+    const struct keymap_slot *sl = &km->slots[keymap_find(km, key, len, h)];
+    if (!sl->hash)
+        return false;
+    *value = sl->value;
+    return true;
+}
+
+/* Adds a key known to be absent. */
+static void keymap_add(struct keymap *km, const char *key, size_t len, uint64_t h, long value)
+{
+    if ((km->count + 1) * 2 > km->cap) {
+        struct keymap old = *km;
+        km->cap = old.cap ? old.cap * 2 : 1024;
+        km->slots = xcalloc(km->cap, sizeof *km->slots);
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i].hash)
+                km->slots[keymap_find(km, old.slots[i].key, old.slots[i].len, old.slots[i].hash)] =
+                    old.slots[i];
+        free(old.slots);
+    }
+    struct keymap_slot *sl = &km->slots[keymap_find(km, key, len, h)];
+    sl->hash = h;
+    sl->key = xmalloc(len ? len : 1);
+    memcpy(sl->key, key, len);
+    sl->len = len;
+    sl->value = value;
+    km->count++;
+}
+
+/* (string tuple, day, category) -> rollup index: fixed-size slots, so a lookup reads one slot. */
+struct daymap_slot {
+    uint64_t key; /* tuple << 35 | category << 32 | day */
+    long value;   /* rollup index + 1; 0 marks an empty slot */
+};
+
+struct daymap {
+    struct daymap_slot *slots;
+    size_t cap, count; /* cap a power of two */
+};
+
+static uint64_t daymap_mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static size_t daymap_find(const struct daymap *dm, uint64_t key)
+{
+    size_t i = (size_t)daymap_mix(key) & (dm->cap - 1);
+    while (dm->slots[i].value && dm->slots[i].key != key)
+        i = (i + 1) & (dm->cap - 1);
+    return i;
+}
+
+/* The value of key, or -1. */
+static long daymap_get(const struct daymap *dm, uint64_t key)
+{
+    if (!dm->cap)
+        return -1;
+    return dm->slots[daymap_find(dm, key)].value - 1;
+}
+
+/* Adds a key known to be absent. */
+static void daymap_add(struct daymap *dm, uint64_t key, long value)
+{
+    if ((dm->count + 1) * 2 > dm->cap) {
+        struct daymap old = *dm;
+        dm->cap = old.cap ? old.cap * 2 : 1024;
+        dm->slots = xcalloc(dm->cap, sizeof *dm->slots);
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i].value)
+                dm->slots[daymap_find(dm, old.slots[i].key)] = old.slots[i];
+        free(old.slots);
+    }
+    struct daymap_slot *sl = &dm->slots[daymap_find(dm, key)];
+    sl->key = key;
+    sl->value = value + 1;
+    dm->count++;
+}
+
+static void daymap_done(struct daymap *dm)
+{
+    free(dm->slots);
+    memset(dm, 0, sizeof *dm);
+}
+
+/* The row cache starts over when it holds this many string tuples or (tuple, day, category)
+ * entries: its memory stays bounded whatever the file. */
+#define TUPLE_CACHE_MAX 32768
+#define DAY_CACHE_MAX   (1 << 18)
+_Static_assert(UC__COUNT <= 8, "a category takes 3 bits of a row cache key");
+
 struct rollup {
     char *f[RK_FIELDS]; /* owned; pool may be "" for none */
     char *scope;        /* owned */
+    bool pooled;        /* attributed to a pool (f[0]) */
     int64_t quantity, tokens, cost, credits, requests;
 };
 
@@ -53,13 +212,28 @@ struct usage_import {
     struct strmap bindings; /* "kind\\x1fvalue" -> index into pool_ids */
     char **pool_ids;
     size_t npool_ids;
-    struct strmap keys; /* rollup key -> index into rollups */
+    struct keymap keys; /* rollup key -> index into rollups */
+    /* A record's attribution and rollup depend only on its strings, day and category: the row
+     * cache remembers the rollup of each (string tuple, day, category) seen lately, so a repeat
+     * costs two lookups instead of the attribution lookups and the rollup key. Two levels keep
+     * both tables small (the strings repeat across days): tuples -> tuple number, then
+     * (tuple number, day, category) -> rollup. */
+    struct keymap tuples;
+    struct daymap days;
+    struct strbuf rkb, ab; /* scratch: rollup key, attribution keys */
+    char *kb;              /* scratch: the row key */
+    size_t kbcap;
+    bool tag_bindings; /* some binding is a tag: tags decide pools */
     struct rollup *rollups;
     size_t nrollups, caprollups;
     struct strmap scopes; /* scope keys touched by this import */
     struct usage_import_summary sum;
     FILE *rejects;
     bool in_txn;
+    /* A part (sink fork): bindings and pool ids borrowed from parent, which is not touched
+     * until join; rejects go to a temporary file (or rej_mem) until join appends them. */
+    struct usage_import *parent;
+    struct strbuf rej_mem;
 };
 
 static enum status load_bindings(struct usage_import *ui, struct strbuf *err)
@@ -77,6 +251,8 @@ static enum status load_bindings(struct usage_import *ui, struct strbuf *err)
     while (sqlite3_step(st) == SQLITE_ROW) {
         sb_reset(&k);
         sb_addf(&k, "%s\x1f%s", store_col_text(st, 0), store_col_text(st, 1));
+        if (strcmp(store_col_text(st, 0), "tag") == 0)
+            ui->tag_bindings = true;
         ui->pool_ids = xreallocarray(ui->pool_ids, ui->npool_ids + 1, sizeof *ui->pool_ids);
         ui->pool_ids[ui->npool_ids] = xstrdup(store_col_text(st, 2));
         if (strmap_put(&ui->bindings, k.buf, k.len, (long)ui->npool_ids, NULL))
@@ -111,8 +287,7 @@ enum status usage_import_seen(struct store *s, const char *sha256, bool *seen, c
 
 static const char *attribute(struct usage_import *ui, const struct usage_record *r)
 {
-    struct strbuf k;
-    sb_init(&k);
+    struct strbuf k = ui->ab; /* reused; handed back below */
     const char *found = NULL;
     for (size_t b = 0; b < sizeof binding_order / sizeof binding_order[0] && !found; b++) {
         const char *kind = binding_order[b];
@@ -149,20 +324,29 @@ static const char *attribute(struct usage_import *ui, const struct usage_record 
                 found = ui->pool_ids[idx];
         }
     }
-    sb_done(&k);
+    ui->ab = k;
     return found;
 }
 
-static enum status sink_emit(void *ctx, const struct usage_record *r, struct strbuf *err)
+static void kb_add(struct strbuf *kb, const char *s)
 {
-    (void)err;
-    struct usage_import *ui = ctx;
-    ui->sum.rows_read++;
-    ui->sum.rows_imported++;
-    ui->sum.cost_micros += r->cost_micros;
+    sb_adds(kb, s ? s : "");
+    sb_addc(kb, '\x1f');
+}
+
+/* The rollup key: the fields and the scope, 0x1f-separated. */
+static void rollup_key(struct strbuf *k, const char *const f[RK_FIELDS], const char *scope)
+{
+    sb_reset(k);
+    for (int i = 0; i < RK_FIELDS; i++) /* no printf on the hot path */
+        kb_add(k, f[i]);
+    sb_adds(k, scope ? scope : "");
+}
+
+/* The record's rollup (a new one when its key is new): attribution and the rollup key. */
+static long rollup_of(struct usage_import *ui, const struct usage_record *r)
+{
     const char *pool = attribute(ui, r);
-    if (!pool)
-        ui->sum.unattributed++;
     char day[DATE_BUF];
     date_format(r->day, day);
     const char *f[RK_FIELDS] = {pool ? pool : "",
@@ -177,32 +361,103 @@ static enum status sink_emit(void *ctx, const struct usage_record *r, struct str
                                 r->currency,
                                 r->credits_unit,
                                 r->quantity_unit};
-    struct strbuf k;
-    sb_init(&k);
-    for (int i = 0; i < RK_FIELDS; i++) { /* no printf on the hot path */
-        if (f[i])
-            sb_adds(&k, f[i]);
-        sb_addc(&k, '\x1f');
-    }
-    sb_adds(&k, r->scope_key ? r->scope_key : "");
+    struct strbuf *k = &ui->rkb;
+    rollup_key(k, f, r->scope_key);
+    uint64_t h = keymap_hash(k->buf, k->len);
     long idx;
-    if (!strmap_get(&ui->keys, k.buf, k.len, &idx)) {
-        if (ui->nrollups == ui->caprollups) {
-            ui->caprollups = ui->caprollups ? ui->caprollups * 2 : 256;
-            ui->rollups = xreallocarray(ui->rollups, ui->caprollups, sizeof *ui->rollups);
-        }
-        struct rollup *ru = &ui->rollups[ui->nrollups];
-        memset(ru, 0, sizeof *ru);
-        for (int i = 0; i < RK_FIELDS; i++)
-            ru->f[i] = xstrdup(f[i] ? f[i] : "");
-        ru->scope = xstrdup(r->scope_key ? r->scope_key : "");
-        idx = (long)ui->nrollups++;
-        strmap_put(&ui->keys, k.buf, k.len, idx, NULL);
-        if (r->scope_key && *r->scope_key)
-            strmap_put(&ui->scopes, r->scope_key, strlen(r->scope_key), 1, NULL);
+    if (keymap_get(&ui->keys, k->buf, k->len, h, &idx))
+        return idx;
+    if (ui->nrollups == ui->caprollups) {
+        ui->caprollups = ui->caprollups ? ui->caprollups * 2 : 256;
+        ui->rollups = xreallocarray(ui->rollups, ui->caprollups, sizeof *ui->rollups);
     }
-    sb_done(&k);
+    struct rollup *ru = &ui->rollups[ui->nrollups];
+    memset(ru, 0, sizeof *ru);
+    for (int i = 0; i < RK_FIELDS; i++)
+        ru->f[i] = xstrdup(f[i] ? f[i] : "");
+    ru->scope = xstrdup(r->scope_key ? r->scope_key : "");
+    ru->pooled = pool != NULL;
+    idx = (long)ui->nrollups++;
+    keymap_add(&ui->keys, k->buf, k->len, h, idx);
+    if (r->scope_key && *r->scope_key)
+        strmap_put(&ui->scopes, r->scope_key, strlen(r->scope_key), 1, NULL);
+    return idx;
+}
+
+static enum status sink_emit(void *ctx, const struct usage_record *r, struct strbuf *err)
+{
+    (void)err;
+    struct usage_import *ui = ctx;
+    if ((ui->sum.rows_read & 0xFFFF) == 0 && ui->opts.gate && ui->opts.gate_ready &&
+        ui->opts.gate_ready(ui->opts.gate_arg)) {
+        enum status rc = ui->opts.gate(ui->opts.gate_arg);
+        ui->opts.gate = NULL; /* once */
+        if (rc != ST_OK)
+            return rc;
+    }
+    ui->sum.rows_read++;
+    ui->sum.rows_imported++;
+    ui->sum.cost_micros += r->cost_micros;
+    /* the row tuple: every input of attribute() and of the rollup key (tags only when a
+     * binding looks at them), each string with its length in front so no two tuples share a
+     * key: one byte below 255, else 255 and four */
+    const char *strs[10 + 2 * USAGE_MAX_TAGS] = {
+        r->provider, r->account,  r->api_key,      r->workload,      r->model,
+        r->service,  r->currency, r->credits_unit, r->quantity_unit, r->scope_key};
+    size_t nstr = 10, lens[10 + 2 * USAGE_MAX_TAGS], need = 1;
+    int ntags = ui->tag_bindings ? r->ntags : 0;
+    for (int t = 0; t < ntags && t < USAGE_MAX_TAGS; t++) {
+        strs[nstr++] = r->tag_keys[t];
+        strs[nstr++] = r->tag_values[t];
+    }
+    for (size_t i = 0; i < nstr; i++) {
+        lens[i] = strs[i] ? strlen(strs[i]) : 0;
+        need += lens[i] + 5;
+    }
+    if (need > ui->kbcap) {
+        ui->kbcap = need * 2;
+        ui->kb = xreallocarray(ui->kb, ui->kbcap, 1);
+    }
+    char *k = ui->kb;
+    size_t kl = 0;
+    for (size_t i = 0; i < nstr; i++) {
+        if (lens[i] < 255) {
+            k[kl++] = (char)lens[i];
+        } else {
+            uint32_t n32 = (uint32_t)lens[i];
+            k[kl++] = (char)255;
+            memcpy(k + kl, &n32, 4);
+            kl += 4;
+        }
+        if (lens[i])
+            memcpy(k + kl, strs[i], lens[i]);
+        kl += lens[i];
+    }
+    k[kl++] = (char)ntags;
+    uint64_t h = keymap_hash(k, kl);
+    long tuple;
+    if (!keymap_get(&ui->tuples, k, kl, h, &tuple)) {
+        if (ui->tuples.count >= TUPLE_CACHE_MAX || ui->days.count >= DAY_CACHE_MAX) {
+            keymap_done(&ui->tuples);
+            daymap_done(&ui->days);
+        }
+        tuple = (long)ui->tuples.count;
+        keymap_add(&ui->tuples, k, kl, h, tuple);
+    }
+    uint64_t dkey = (uint64_t)tuple << 35 | (uint64_t)(r->category & 7) << 32 | (uint32_t)r->day;
+    long idx = daymap_get(&ui->days, dkey);
+    if (idx < 0) {
+        idx = rollup_of(ui, r);
+        if (ui->days.count >= DAY_CACHE_MAX) {
+            keymap_done(&ui->tuples);
+            daymap_done(&ui->days);
+        } else {
+            daymap_add(&ui->days, dkey, idx);
+        }
+    }
     struct rollup *ru = &ui->rollups[idx];
+    if (!ru->pooled)
+        ui->sum.unattributed++;
     ru->quantity += r->quantity_micros;
     ru->tokens += r->tokens;
     ru->cost += r->cost_micros;
@@ -211,17 +466,46 @@ static enum status sink_emit(void *ctx, const struct usage_record *r, struct str
     return ST_OK;
 }
 
-static void csv_cell(FILE *f, const char *s, size_t len, bool first)
+static void csv_cell(struct strbuf *out, const char *s, size_t len, bool first)
 {
     if (!first)
-        fputc(',', f);
-    fputc('"', f);
+        sb_addc(out, ',');
+    sb_addc(out, '"');
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '"')
-            fputc('"', f);
-        fputc(s[i], f);
+            sb_addc(out, '"');
+        sb_addc(out, s[i]);
     }
-    fputc('"', f);
+    sb_addc(out, '"');
+}
+
+/* Writes bytes to the rejects file, opening it (with its header) on first use; a part writes
+ * to a temporary file instead, or to memory when none can be made. */
+static enum status rejects_write(struct usage_import *ui, const char *s, size_t len,
+                                 struct strbuf *err)
+{
+    if (!ui->rejects && ui->parent && ui->rej_mem.len == 0)
+        ui->rejects = tmpfile();
+    if (!ui->rejects && ui->parent) {
+        sb_add(&ui->rej_mem, s, len);
+        return ST_OK;
+    }
+    if (!ui->rejects && !ui->parent && ui->opts.gate) {
+        enum status rc = ui->opts.gate(ui->opts.gate_arg);
+        ui->opts.gate = NULL; /* once */
+        if (rc != ST_OK)
+            return rc;
+    }
+    if (!ui->rejects) {
+        ui->rejects = fopen(ui->opts.rejects_path, "w");
+        if (!ui->rejects) {
+            sb_setf(err, "%s: cannot write the rejects file", ui->opts.rejects_path);
+            return ST_IO;
+        }
+        fputs("line,column,reason,record\r\n", ui->rejects);
+    }
+    fwrite(s, 1, len, ui->rejects);
+    return ST_OK;
 }
 
 static enum status sink_reject(void *ctx, const struct src_row *row, long line, long col,
@@ -237,27 +521,93 @@ static enum status sink_reject(void *ctx, const struct src_row *row, long line, 
             sb_setf(err, "%s: %s", ui->opts.file_name, message);
         return ST_BAD_DATA;
     }
-    if (!ui->rejects) {
-        ui->rejects = fopen(ui->opts.rejects_path, "w");
-        if (!ui->rejects) {
-            sb_setf(err, "%s: cannot write the rejects file", ui->opts.rejects_path);
-            return ST_IO;
-        }
-        fputs("line,column,reason,record\r\n", ui->rejects);
-    }
-    fprintf(ui->rejects, "%ld,%ld,", line, col);
-    csv_cell(ui->rejects, message, strlen(message), true);
-    struct strbuf rec;
+    struct strbuf out, rec;
+    sb_init(&out);
     sb_init(&rec);
+    sb_addf(&out, "%ld,%ld,", line, col);
+    csv_cell(&out, message, strlen(message), true);
     for (size_t i = 0; row && i < row->n; i++) {
         if (i)
             sb_addc(&rec, ',');
         sb_add(&rec, row->field[i], row->len[i]);
     }
-    csv_cell(ui->rejects, sb_str(&rec), rec.len, false);
+    csv_cell(&out, sb_str(&rec), rec.len, false);
+    sb_adds(&out, "\r\n");
+    enum status rc = rejects_write(ui, out.buf, out.len, err);
     sb_done(&rec);
-    fputs("\r\n", ui->rejects);
-    return ST_OK;
+    sb_done(&out);
+    return rc;
+}
+
+static void *sink_fork(void *ctx)
+{
+    struct usage_import *ui = ctx;
+    struct usage_import *p = xcalloc(1, sizeof *p);
+    p->parent = ui;
+    p->opts = ui->opts;
+    p->opts.gate = NULL;        /* the parent's, from its own thread */
+    p->bindings = ui->bindings; /* read only, by both threads */
+    p->pool_ids = ui->pool_ids;
+    p->npool_ids = ui->npool_ids;
+    p->tag_bindings = ui->tag_bindings;
+    strmap_init(&p->scopes);
+    return p;
+}
+
+static void sink_drop(void *ctx, void *part)
+{
+    (void)ctx;
+    struct usage_import *p = part;
+    usage_import_free(&p);
+}
+
+static enum status sink_join(void *ctx, void *part, struct strbuf *err)
+{
+    struct usage_import *ui = ctx, *p = part;
+    /* the part's rollups in their first-seen order: merged into ours or appended after them,
+     * which is the order one sink would have seen them in */
+    for (size_t i = 0; i < p->nrollups; i++) {
+        struct rollup *pr = &p->rollups[i];
+        rollup_key(&ui->rkb, (const char *const *)pr->f, pr->scope);
+        uint64_t h = keymap_hash(ui->rkb.buf, ui->rkb.len);
+        long idx;
+        if (keymap_get(&ui->keys, ui->rkb.buf, ui->rkb.len, h, &idx)) {
+            struct rollup *ru = &ui->rollups[idx];
+            ru->quantity += pr->quantity;
+            ru->tokens += pr->tokens;
+            ru->cost += pr->cost;
+            ru->credits += pr->credits;
+            ru->requests += pr->requests;
+            continue;
+        }
+        if (ui->nrollups == ui->caprollups) {
+            ui->caprollups = ui->caprollups ? ui->caprollups * 2 : 256;
+            ui->rollups = xreallocarray(ui->rollups, ui->caprollups, sizeof *ui->rollups);
+        }
+        struct rollup *ru = &ui->rollups[ui->nrollups];
+        *ru = *pr;
+        memset(pr, 0, sizeof *pr); /* moved */
+        keymap_add(&ui->keys, ui->rkb.buf, ui->rkb.len, h, (long)ui->nrollups++);
+        if (*ru->scope)
+            strmap_put(&ui->scopes, ru->scope, strlen(ru->scope), 1, NULL);
+    }
+    ui->sum.rows_read += p->sum.rows_read;
+    ui->sum.rows_imported += p->sum.rows_imported;
+    ui->sum.rows_rejected += p->sum.rows_rejected;
+    ui->sum.cost_micros += p->sum.cost_micros;
+    ui->sum.unattributed += p->sum.unattributed;
+    enum status rc = ST_OK;
+    if (p->rej_mem.len)
+        rc = rejects_write(ui, p->rej_mem.buf, p->rej_mem.len, err);
+    if (p->rejects && rc == ST_OK) {
+        rewind(p->rejects);
+        char buf[1 << 14];
+        size_t n;
+        while (rc == ST_OK && (n = fread(buf, 1, sizeof buf, p->rejects)) > 0)
+            rc = rejects_write(ui, buf, n, err);
+    }
+    usage_import_free(&p);
+    return rc;
 }
 
 enum status usage_import_begin(struct store *s, const struct usage_import_opts *opts,
@@ -267,7 +617,6 @@ enum status usage_import_begin(struct store *s, const struct usage_import_opts *
     ui->s = s;
     ui->opts = *opts;
     strmap_init(&ui->bindings);
-    strmap_init(&ui->keys);
     strmap_init(&ui->scopes);
     enum status rc = store_begin(s, err);
     ui->in_txn = rc == ST_OK;
@@ -283,7 +632,7 @@ enum status usage_import_begin(struct store *s, const struct usage_import_opts *
 
 struct usage_sink usage_import_sink(struct usage_import *ui)
 {
-    return (struct usage_sink){sink_emit, sink_reject, ui};
+    return (struct usage_sink){sink_emit, sink_reject, ui, sink_fork, sink_join, sink_drop};
 }
 
 static enum status exec1(struct store *s, const char *sql, const char *a, int64_t b,
@@ -405,17 +754,25 @@ void usage_import_free(struct usage_import **pp)
         store_rollback(ui->s);
     if (ui->rejects)
         fclose(ui->rejects);
-    for (size_t i = 0; i < ui->npool_ids; i++)
-        free(ui->pool_ids[i]);
-    free(ui->pool_ids);
+    sb_done(&ui->rej_mem);
+    if (!ui->parent) { /* a part borrows these */
+        for (size_t i = 0; i < ui->npool_ids; i++)
+            free(ui->pool_ids[i]);
+        free(ui->pool_ids);
+        strmap_done(&ui->bindings);
+    }
     for (size_t i = 0; i < ui->nrollups; i++) {
         for (int f = 0; f < RK_FIELDS; f++)
             free(ui->rollups[i].f[f]);
         free(ui->rollups[i].scope);
     }
     free(ui->rollups);
-    strmap_done(&ui->bindings);
-    strmap_done(&ui->keys);
+    keymap_done(&ui->keys);
+    keymap_done(&ui->tuples);
+    daymap_done(&ui->days);
+    free(ui->kb);
+    sb_done(&ui->rkb);
+    sb_done(&ui->ab);
     strmap_done(&ui->scopes);
     free(ui);
     *pp = NULL;

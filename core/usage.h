@@ -92,6 +92,15 @@ struct usage_sink {
     enum status (*reject)(void *ctx, const struct src_row *row, long line, long col,
                           const char *message, struct strbuf *err);
     void *ctx;
+    /* Optional (NULL when the sink takes records from one thread only), for importers that read
+     * a file in two parts at once. fork returns a new ctx, for emit and reject, that takes the
+     * records of a later part of the file and may be used from one other thread while ctx goes
+     * on with the earlier part. join (ctx's thread, after the other thread is done) adds the
+     * part after everything ctx has received, exactly as if its records had come to ctx in
+     * order, and frees it; drop frees a part unused. */
+    void *(*fork)(void *ctx);
+    enum status (*join)(void *ctx, void *part, struct strbuf *err);
+    void (*drop)(void *ctx, void *part);
 };
 
 /* Category names: "usage" (storage) and "Usage" (FOCUS ChargeCategory). */

@@ -15,11 +15,19 @@
 
 struct usage_import_opts {
     const char *file_name; /* for messages and the import record */
-    const char *sha256;    /* identifies the file */
+    const char *sha256;    /* identifies the file; read by usage_import_finish only */
     const char *format;    /* "focus", ... */
     const char *actor;
     bool skip_bad_rows;       /* import the rest; write rejects to rejects_path */
     const char *rejects_path; /* FILE.rejects.csv */
+    /* Optional: called once, before the run's first effect outside the transaction (creating
+     * the rejects file); a status other than ST_OK stops the import with it. The CLI uses it to
+     * learn whether the file was imported before while its hash is computed alongside. */
+    enum status (*gate)(void *arg);
+    /* Optional: true once calling gate would not wait; the run then calls it early (every 64 Ki
+     * rows it asks), so a file seen before stops soon instead of at its end. */
+    bool (*gate_ready)(void *arg);
+    void *gate_arg;
 };
 
 struct usage_import_summary {

@@ -1,14 +1,33 @@
-/* CSV reader: libcsv does the quoting; this file adds line tracking, on-demand column positions,
- * limits and the row hand-over. Input is fed to libcsv one physical line at a time so a parse
- * error knows its line and (from libcsv's consumed count) its column. */
+/* CSV reader: a fast scanner for well-formed records, libcsv for everything else; this file adds
+ * line tracking, on-demand column positions, limits and the row hand-over.
+ *
+ * Two paths, one result. The fast path scans whole records out of large buffers (memchr for
+ * quotes, a byte table for unquoted fields) and hands them over without libcsv. It accepts only
+ * what libcsv in strict mode accepts the same way; at the first record it is not sure about (a
+ * quote inside an unquoted field, text after a closing quote, a lone CR, a record over the
+ * limits or longer than FAST_CARRY_MAX) it hands the rest of the input, from the start of that
+ * record, to the slow path: libcsv fed one physical line at a time, so a parse error knows its
+ * line and (from libcsv's consumed count) its column. The unit tests run every input through
+ * both paths and compare records, lines, column positions and errors. */
 #include "importers/csv_reader.h"
 
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* A record still incomplete after this many bytes goes to libcsv (whose cost is linear), so
+ * rescanning a growing record stays bounded. */
+#define FAST_CARRY_MAX (1u << 20)
 
 struct csvr {
     struct csv_parser p;
+    bool slow;           /* libcsv from here on (set once, never cleared) */
+    struct strbuf carry; /* fast path: the start of a record not yet complete */
+    const char *rawp;    /* raw bytes of the record being handed over, for csvr_locate */
+    size_t rawn;
     char *name;         /* for messages; owned */
     struct strbuf data; /* field bytes of the current record, each NUL-terminated */
     size_t *offs;       /* start of each field in data */
@@ -45,6 +64,7 @@ struct csvr *csvr_new(const char *name)
     r->name = xstrdup(name ? name : "-");
     sb_init(&r->data);
     sb_init(&r->raw);
+    sb_init(&r->carry);
     r->line = 1;
     r->rec_line = 1;
     return r;
@@ -59,6 +79,7 @@ void csvr_free(struct csvr **pp)
     free(r->name);
     sb_done(&r->data);
     sb_done(&r->raw);
+    sb_done(&r->carry);
     free(r->offs);
     free(r->lens);
     free(r->ptrs);
@@ -75,8 +96,8 @@ uint64_t csvr_rows(const struct csvr *r)
 static void csvr_locate(const void *src, size_t k, long *line, long *col)
 {
     const struct csvr *r = src;
-    const char *s = sb_str(&r->raw);
-    size_t n = r->raw.len;
+    const char *s = r->rawp;
+    size_t n = r->rawn;
     long ln = r->rec_line, c = 1;
     size_t field = 0;
     int inq = 0;
@@ -122,23 +143,31 @@ static void csvr_field_cb(void *s, size_t len, void *data)
     r->nf++;
 }
 
+/* Hands the current record (fields in data, raw bytes at rawp) to the callback. */
+static enum status csvr_deliver(struct csvr *r)
+{
+    for (size_t i = 0; i < r->nf; i++)
+        r->ptrs[i] = r->data.buf + r->offs[i];
+    struct src_row row = {
+        .n = r->nf,
+        .field = r->ptrs,
+        .len = r->lens,
+        .line = r->rec_line,
+        .locate = csvr_locate,
+        .src = r,
+    };
+    r->rows++;
+    return r->fn(r->ctx, &row);
+}
+
 static void csvr_record_cb(int c, void *data)
 {
     (void)c;
     struct csvr *r = data;
     if (r->cb_status == ST_OK && r->nf > 0) {
-        for (size_t i = 0; i < r->nf; i++)
-            r->ptrs[i] = r->data.buf + r->offs[i];
-        struct src_row row = {
-            .n = r->nf,
-            .field = r->ptrs,
-            .len = r->lens,
-            .line = r->rec_line,
-            .locate = csvr_locate,
-            .src = r,
-        };
-        r->rows++;
-        enum status st = r->fn(r->ctx, &row);
+        r->rawp = sb_str(&r->raw);
+        r->rawn = r->raw.len;
+        enum status st = csvr_deliver(r);
         if (st != ST_OK)
             r->cb_status = st;
     }
@@ -192,6 +221,246 @@ static enum status csvr_feed_piece(struct csvr *r, const char *p, size_t n)
     return ST_OK;
 }
 
+/* The slow path: libcsv, one physical line at a time. */
+static enum status slow_feed(struct csvr *r, const char *buf, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+        enum status st = csvr_feed_piece(r, buf + pos, end - pos);
+        if (st != ST_OK)
+            return st;
+        pos = end;
+    }
+    return ST_OK;
+}
+
+/* Bytes that end an unquoted field, or (a quote) make the fast path give up. */
+static const unsigned char fast_stop[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+
+enum fast_res {
+    FAST_DONE, /* a record was parsed */
+    FAST_MORE, /* the record does not end in the bytes given */
+    FAST_ODD   /* something for libcsv to judge */
+};
+
+static void fast_begin(struct csvr *r)
+{
+    if (r->nf == r->capf) {
+        r->capf = r->capf ? r->capf * 2 : 32;
+        r->offs = xreallocarray(r->offs, r->capf, sizeof *r->offs);
+        r->lens = xreallocarray(r->lens, r->capf, sizeof *r->lens);
+        r->ptrs = xreallocarray(r->ptrs, r->capf, sizeof *r->ptrs);
+    }
+    r->offs[r->nf] = r->data.len;
+}
+
+/* The first byte in [q, end) that ends an unquoted field (or is a quote); end if none. */
+static inline const char *fast_stop_at(const char *q, const char *end)
+{
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r'),
+                  lf = _mm_set1_epi8('\n');
+    while (end - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m)
+            return q + __builtin_ctz(m);
+        q += 16;
+    }
+#endif
+    while (q < end && !fast_stop[(unsigned char)*q])
+        q++;
+    return q;
+}
+
+/* The first quote in [q, end); end if none (quotes are a few bytes apart in JSON cells, so
+ * inline rather than a memchr call each). */
+static inline const char *fast_quote_at(const char *q, const char *end)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    while (end - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote));
+        if (m)
+            return q + __builtin_ctz(m);
+        q += 16;
+    }
+#endif
+    while (q < end && *q != '"')
+        q++;
+    return q;
+}
+
+/* Appends n bytes to the field being built; afterwards there is room for its NUL. */
+static inline void fast_add(struct csvr *r, const char *s, size_t n)
+{
+    if (r->data.len + n + 1 <= r->data.cap) {
+        if (n)
+            memcpy(r->data.buf + r->data.len, s, n);
+        r->data.len += n;
+    } else {
+        sb_add(&r->data, s, n);
+    }
+}
+
+static inline void fast_end(struct csvr *r)
+{
+    r->lens[r->nf] = r->data.len - r->offs[r->nf];
+    r->data.buf[r->data.len++] = '\0';
+    r->nf++;
+}
+
+/* Parses the record starting at p (not a blank line) into data/offs/lens. On FAST_DONE, *next
+ * is the byte after its line end and *nl the newlines it spans (the line end included). */
+static enum fast_res fast_record(struct csvr *r, const char *p, const char *end, const char **next,
+                                 long *nl)
+{
+    long lines = 0;
+    r->nf = 0;
+    r->data.len = 0;
+    for (;;) {
+        if (r->nf == CSVR_MAX_FIELDS)
+            return FAST_ODD;
+        fast_begin(r);
+        if (p < end && *p == '"') {
+            const char *q = p + 1;
+            for (;;) {
+                const char *x = fast_quote_at(q, end);
+                if (x == end || x + 1 == end)
+                    return FAST_MORE;
+                if (x[1] == '"') { /* an escaped quote */
+                    fast_add(r, q, (size_t)(x + 1 - q));
+                    q = x + 2;
+                    continue;
+                }
+                fast_add(r, q, (size_t)(x - q));
+                for (const char *t = p + 1; (t = memchr(t, '\n', (size_t)(x - t))); t++)
+                    lines++;
+                p = x + 1;
+                break;
+            }
+            if (*p != ',' && *p != '\n' && *p != '\r')
+                return FAST_ODD; /* text after the closing quote */
+        } else {
+            const char *q = fast_stop_at(p, end);
+            if (q == end)
+                return FAST_MORE;
+            if (*q == '"')
+                return FAST_ODD; /* a quote inside an unquoted field */
+            fast_add(r, p, (size_t)(q - p));
+            p = q;
+        }
+        fast_end(r);
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        if (*p == '\r') {
+            if (p + 1 == end)
+                return FAST_MORE;
+            if (p[1] != '\n')
+                return FAST_ODD; /* a lone CR ends a record for libcsv; let it */
+            p++;
+        }
+        *next = p + 1;
+        *nl = lines + 1;
+        return FAST_DONE;
+    }
+}
+
+/* Switches to libcsv for the rest of the input, at a record boundary (start of a line). */
+static void go_slow(struct csvr *r)
+{
+    r->slow = true;
+    r->nf = 0;
+    sb_reset(&r->data);
+    sb_reset(&r->raw);
+    r->rec_line = -1;
+    r->col0 = 0;
+}
+
+/* Delivers the complete records at the start of buf[0..n); *used is how far it got. When it
+ * stops at a record the fast path does not take, r->slow is set and the rest (from *used) is
+ * libcsv's. */
+static enum status fast_scan(struct csvr *r, const char *buf, size_t n, size_t *used)
+{
+    const char *p = buf, *end = buf + n;
+    enum status st = ST_OK;
+    while (p < end && st == ST_OK) {
+        if (*p == '\n') { /* blank line */
+            r->line++;
+            p++;
+            continue;
+        }
+        if (*p == '\r') {
+            if (p + 1 == end)
+                break;
+            if (p[1] != '\n') {
+                go_slow(r);
+                break;
+            }
+            r->line++;
+            p += 2;
+            continue;
+        }
+        const char *next = NULL;
+        long nl = 0;
+        enum fast_res fr = fast_record(r, p, end, &next, &nl);
+        if (fr == FAST_MORE)
+            break;
+        if (fr == FAST_ODD || (size_t)(next - p) > CSVR_MAX_RECORD / 2) {
+            go_slow(r);
+            break;
+        }
+        r->rec_line = r->line;
+        r->rawp = p;
+        r->rawn = (size_t)(next - p);
+        st = csvr_deliver(r);
+        r->line += nl;
+        p = next;
+    }
+    *used = (size_t)(p - buf);
+    return st;
+}
+
+/* Gives the carried bytes from `from` on to libcsv and empties the carry. */
+static enum status slow_take_carry(struct csvr *r, size_t from)
+{
+    struct strbuf rest = r->carry;
+    sb_init(&r->carry);
+    enum status st = slow_feed(r, rest.buf + from, rest.len - from);
+    sb_done(&rest);
+    return st;
+}
+
+void csvr_set_fast(struct csvr *r, bool on)
+{
+    if (!on && !r->slow && r->carry.len == 0 && r->rows == 0)
+        go_slow(r);
+}
+
+void csvr_set_start(struct csvr *r, long line)
+{
+    r->line = line;
+    r->rec_line = line;
+    r->started = 1;
+}
+
+bool csvr_at_boundary(const struct csvr *r)
+{
+    return !r->slow && r->carry.len == 0 && r->cb_status == ST_OK;
+}
+
+long csvr_line(const struct csvr *r)
+{
+    return r->line;
+}
+
 enum status csvr_feed(struct csvr *r, const char *buf, size_t len, csvr_row_fn fn, void *ctx,
                       struct strbuf *err)
 {
@@ -206,14 +475,43 @@ enum status csvr_feed(struct csvr *r, const char *buf, size_t len, csvr_row_fn f
         }
         r->started = 1; /* a BOM split across two feeds is not supported (feeds are large) */
     }
+    if (r->slow)
+        return slow_feed(r, buf, len);
     size_t pos = 0;
-    while (pos < len) {
+    /* An incomplete record from earlier feeds: complete it a line at a time. */
+    while (r->carry.len > 0 && pos < len) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - buf) + 1 : len;
-        enum status st = csvr_feed_piece(r, buf + pos, end - pos);
+        sb_add(&r->carry, buf + pos, end - pos);
+        pos = end;
+        size_t used = 0;
+        if (r->carry.len > FAST_CARRY_MAX) {
+            go_slow(r);
+        } else if (nl) {
+            enum status st = fast_scan(r, r->carry.buf, r->carry.len, &used);
+            if (st != ST_OK)
+                return st;
+        }
+        if (r->slow) {
+            enum status st = slow_take_carry(r, used);
+            return st == ST_OK ? slow_feed(r, buf + pos, len - pos) : st;
+        }
+        memmove(r->carry.buf, r->carry.buf + used, r->carry.len - used);
+        r->carry.len -= used;
+        r->carry.buf[r->carry.len] = '\0';
+    }
+    if (pos < len) {
+        size_t used = 0;
+        enum status st = fast_scan(r, buf + pos, len - pos, &used);
         if (st != ST_OK)
             return st;
-        pos = end;
+        if (r->slow)
+            return slow_feed(r, buf + pos + used, len - pos - used);
+        sb_add(&r->carry, buf + pos + used, len - pos - used);
+        if (r->carry.len > FAST_CARRY_MAX) {
+            go_slow(r);
+            return slow_take_carry(r, 0);
+        }
     }
     return ST_OK;
 }
@@ -223,6 +521,12 @@ enum status csvr_finish(struct csvr *r, csvr_row_fn fn, void *ctx, struct strbuf
     r->fn = fn;
     r->ctx = ctx;
     r->err = err;
+    if (!r->slow && r->carry.len > 0) { /* a last record without a line end: libcsv judges */
+        go_slow(r);
+        enum status st = slow_take_carry(r, 0);
+        if (st != ST_OK)
+            return st;
+    }
     if (csv_fini(&r->p, csvr_field_cb, csvr_record_cb, r) != 0) {
         sb_setf(err, "%s:%ld:%ld: unterminated quoted field (it starts on line %ld)", r->name,
                 r->line, r->col0 + 1, r->rec_line);

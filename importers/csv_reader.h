@@ -20,6 +20,17 @@ struct csvr;
 /* A reader for messages naming `name`; caller frees with csvr_free. */
 struct csvr *csvr_new(const char *name);
 void csvr_free(struct csvr **pp);
+/* true (the default): well-formed records take the fast scanner and anything unusual goes to
+ * libcsv; false: libcsv only (tests compare the two). Call before the first feed. */
+void csvr_set_fast(struct csvr *r, bool on);
+/* For reading a file in parts: the bytes fed next start line `line` of the file, at a record
+ * boundary that is not the file's start (so no BOM is looked for). Call before the first feed. */
+void csvr_set_start(struct csvr *r, long line);
+/* True when everything fed so far ended exactly at a record boundary on the fast path: nothing
+ * is pending, so a reader started at this point (csvr_set_start) reads what this one would. */
+bool csvr_at_boundary(const struct csvr *r);
+/* The line the next byte fed belongs to. */
+long csvr_line(const struct csvr *r);
 /* Feeds the next len bytes; rows completed by them are passed to fn. */
 enum status csvr_feed(struct csvr *r, const char *buf, size_t len, csvr_row_fn fn, void *ctx,
                       struct strbuf *err);

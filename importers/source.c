@@ -10,7 +10,8 @@
 #include <zlib.h>
 
 struct source {
-    gzFile gz;     /* zlib stream over fd */
+    gzFile gz;     /* zlib stream over fd; NULL for a plain regular file (read directly) */
+    uint64_t off;  /* bytes read so far, when gz is NULL */
     int fd;        /* owned unless stdin */
     char *name;    /* owned */
     uint64_t size; /* file size, 0 when not a regular file */
@@ -36,13 +37,17 @@ enum status source_open(const char *path, struct source **out, struct strbuf *er
         if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
             is_gzip = 1;
     }
-    gzFile gz = gzdopen(fd, "rb");
-    if (!gz) {
-        close(fd);
-        sb_setf(err, "%s: cannot open stream", path);
-        return ST_NO_INPUT;
+    gzFile gz = NULL;
+    /* A plain regular file needs no stream (zlib would copy every byte once more). */
+    if (is_gzip || !S_ISREG(st.st_mode)) {
+        gz = gzdopen(fd, "rb");
+        if (!gz) {
+            close(fd);
+            sb_setf(err, "%s: cannot open stream", path);
+            return ST_NO_INPUT;
+        }
+        gzbuffer(gz, 1u << 18);
     }
-    gzbuffer(gz, 1u << 18);
     struct source *s = xcalloc(1, sizeof *s);
     s->gz = gz;
     s->fd = fd;
@@ -58,7 +63,10 @@ void source_free(struct source **pp)
     if (!pp || !*pp)
         return;
     struct source *s = *pp;
-    gzclose(s->gz); /* closes fd too */
+    if (s->gz)
+        gzclose(s->gz); /* closes fd too */
+    else
+        close(s->fd);
     free(s->name);
     free(s);
     *pp = NULL;
@@ -68,6 +76,18 @@ ssize_t source_read(struct source *s, char *buf, size_t cap, struct strbuf *err)
 {
     if (cap > (1u << 30))
         cap = 1u << 30;
+    if (!s->gz) {
+        ssize_t got;
+        do
+            got = read(s->fd, buf, cap);
+        while (got < 0 && errno == EINTR);
+        if (got < 0) {
+            sb_setf(err, "%s: read error: %s", s->name, strerror(errno));
+            return -1;
+        }
+        s->off += (uint64_t)got;
+        return got;
+    }
     int n = gzread(s->gz, buf, (unsigned)cap);
     if (n < 0) {
         int code;
@@ -91,6 +111,8 @@ ssize_t source_read(struct source *s, char *buf, size_t cap, struct strbuf *err)
 
 uint64_t source_offset(const struct source *s)
 {
+    if (!s->gz)
+        return s->off;
     z_off_t off = gzoffset(s->gz);
     return off < 0 ? 0 : (uint64_t)off;
 }

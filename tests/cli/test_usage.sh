@@ -151,6 +151,189 @@ c --as avery import usage --format anthropic "$T/openai-copy.json"
 expect_rc 65 "pages of another provider"
 expect_err "not anthropic pages" "says whose pages they are not"
 
+# --- a large file is read in two parts at once; the result is the one reader's ------------------
+# CREDENCE_IMPORT_SPLIT=N cuts files of N bytes and more at the middle (default 32 MiB) and says
+# what happened; =0 never cuts. Both must give the same rollups, order, summary, rejects, errors.
+python3 - "$T/split.csv" "$T/split-quoted.csv" "$T/split-bad.csv" <<'PY'
+import random, sys
+rnd = random.Random(5)
+cols = ["BillingAccountId", "BillingCurrency", "ChargeCategory", "ChargePeriodStart",
+        "ChargeDescription", "EffectiveCost", "ConsumedQuantity", "ConsumedUnit", "PricingCurrency",
+        "PricingCurrencyEffectiveCost", "ProviderName", "SubAccountId", "Tags", "x_Model",
+        "x_ApiKeyId"]
+tags = ['{"app":"translation","team":"i18n"}',
+        '{ "workload" : "spiffe://acme.example/ns/risk/sa/fraud" }',
+        '{"app":"vision-inspection","n":{"nested":[1,2]}}',
+        '{"app":"caf\\u00e9","esc":"a\\"b\\\\c"}',
+        '{"spiffe_id":"spiffe://acme.example/ns/i18n/sa/translator","x":null,"k":5}',
+        '{"workload":"first","workload":"spiffe://acme.example/ns/qa/sa/vision"}',
+        '{}', '', '{"app":"labeling","env":"prod"}']
+accounts = ["111122223333", "7f1c2d9e-acme-fin", "acme-vision-prod", "ocid1.tenancy.oc1..acmedata",
+            "999988887777", ""]
+def q(v):
+    return '"%s"' % v.replace('"', '""') if any(c in v for c in ',"\n\r') or rnd.random() < 0.1 else v
+def rows(n, bad=(), quoted_at=None):
+    rnd.seed(5)
+    out = [",".join(cols)]
+    for i in range(n):
+        desc = "call %d" % i if i % 13 else "multi\nline %d" % i
+        if i == quoted_at:
+            desc = "long\n" * 2000
+        cat = ["Usage", "Credit", "Tax"][i % 3] if i not in bad else "Bogus"
+        out.append(",".join(q(v) for v in [
+            "payer-%d" % (i % 2), "USD" if i % 7 else "EUR", cat,
+            "2026-11-%02dT%02d:00:00Z" % (1 + i % 28, i % 24), desc,
+            "%.6f" % (rnd.randint(-10**5, 10**7) / 1e6), str(rnd.randint(0, 10**6)),
+            ["Tokens", "1K tokens", "Requests"][i % 3], "" if i % 5 else "CREDITS",
+            "%.2f" % (i / 10) if i % 5 == 0 else "", "Prov", accounts[i % len(accounts)],
+            tags[i % len(tags)], "m-%d" % (i % 4), "key-%d" % (i % 9)]))
+    return "\r\n".join(out) + "\r\n"
+open(sys.argv[1], "w", newline="").write("\ufeff" + rows(6000))
+# a quoted field of 2,000 lines (10 kB) across the middle: the cut lands inside it
+lines, half, at = rows(6000).split("\r\n"), len(rows(6000)) // 2, 0
+while sum(len(l) + 2 for l in lines[:at + 2]) < half - 2000:
+    at += 1
+open(sys.argv[2], "w", newline="").write(rows(6000, quoted_at=at))
+# bad rows on both sides of the middle, and (for the error test) the first one decides
+open(sys.argv[3], "w", newline="").write(rows(6000, bad=(700, 4100, 5900)))
+PY
+split_run() { # MODE FILE [ARGS]: imports FILE into a fresh database; leaves $T/split-MODE.*
+    local mode=$1 f=$2
+    shift 2
+    export CREDENCE_DB="$T/split-$mode.db" CREDENCE_IMPORT_SPLIT=$mode
+    rm -f "$CREDENCE_DB" "$f.rejects.csv"
+    c --as avery init
+    c --as avery import people "$FIX/people.csv"
+    c --as avery import register "$FIX/register.csv"
+    c --as avery import usage "$@" "$f"
+    echo "rc $rc" >>"$T/out"
+    cp "$T/out" "$T/split-$mode.out"
+    grep -v "cut at byte" "$T/err" >"$T/split-$mode.err"
+    cp "$T/err" "$T/err-$mode"
+    sql "SELECT * FROM usage_rollup ORDER BY id; SELECT rows_read, rows_imported, rows_rejected,
+         cost_micros FROM import; SELECT * FROM import_scope ORDER BY 1, 2" >"$T/split-$mode.db.txt"
+    if [ -f "$f.rejects.csv" ]; then mv "$f.rejects.csv" "$T/split-$mode.rejects"; else
+        rm -f "$T/split-$mode.rejects"; fi
+    unset CREDENCE_IMPORT_SPLIT
+}
+split_same() { # FILE WHAT EXPECTED-CUT-MESSAGE [ARGS]
+    local f=$1 what=$2 cut=$3
+    shift 3
+    split_run 0 "$f" "$@"
+    split_run 1 "$f" "$@"
+    checks=$((checks + 1))
+    grep -q "cut at byte [0-9]*: $cut" "$T/err-1" || fail "$what: the file was not cut ($cut)"
+    checks=$((checks + 1))
+    grep -q "cut at byte" "$T/err-0" && fail "$what: CREDENCE_IMPORT_SPLIT=0 cut the file"
+    for x in out err db.txt; do
+        checks=$((checks + 1))
+        cmp -s "$T/split-0.$x" "$T/split-1.$x" || fail "$what: $x differs: $(diff "$T/split-0.$x" "$T/split-1.$x" | head -5)"
+    done
+    checks=$((checks + 1))
+    if [ -f "$T/split-0.rejects" ] || [ -f "$T/split-1.rejects" ]; then
+        cmp -s "$T/split-0.rejects" "$T/split-1.rejects" || fail "$what: rejects differ"
+    fi
+}
+split_same "$T/split.csv" "two parts (BOM, CRLF, quoted newlines, tags of every kind)" "two parts joined"
+expect_eq "$(sql "SELECT sum(cost_micros) FROM usage_rollup")" "$(sql "SELECT cost_micros FROM import WHERE kind = 'usage'")" \
+    "split: rollups add up to the cost column"
+expect_eq "$(sql "SELECT count(DISTINCT pool_id) FROM usage_rollup")" "4" "split: rows attributed by subaccount, tag and workload"
+expect_out "6000 rows: 6000 imported" "split: every row"
+split_same "$T/split-quoted.csv" "cut inside a quoted field" "one reader read on"
+expect_out "6000 rows: 6000 imported" "quoted cut: every row"
+split_same "$T/split-bad.csv" "rejects on both sides" "two parts joined" --skip-bad-rows
+expect_out "6000 rows: 5997 imported, 3 rejected" "split: rejects from both parts"
+first_bad=$(sed -n 2p "$T/split-1.rejects" | cut -d, -f1)
+expect_eq "$(grep -c Bogus "$T/split-1.rejects")" "3" "split: three rejects"
+split_same "$T/split-bad.csv" "the first error wins" "one reader read on"
+expect_err "split-bad.csv:$first_bad:[0-9]+: ChargeCategory 'Bogus'" "split: the first bad row is the error"
+export CREDENCE_DB="$T/credence.db"
+
+# --- Tags: the quick reader of plain objects and jansson agree ------------------------------------
+# Each row has its own sub-account; Python's json (jansson's rules: the first place and the last
+# value of a repeated key, string values only, the first 32 of them) says what workload each row
+# must get, or that it must be rejected.
+python3 - "$T/tags.csv" "$T/tags-expected" <<'PY'
+import json, sys
+W = ["spiffe_id", "workload", "x_workload", "spiffe"]
+long_tags = "{" + ",".join('"k%d":"v%d"' % (j, j) for j in range(34)) + ',"workload":"late"}'
+early = '{"workload":"early",' + ",".join('"k%d":"v%d"' % (j, j) for j in range(40)) + "}"
+cases = [b'{"workload":"w1"}', b'{"spiffe_id":"a","workload":"b"}', b'{"workload":"b","spiffe_id":"a"}',
+         b'{"workload":"a\\"b"}', b'{"workload":"caf\\u00e9"}', '{"workload":"café"}'.encode(),
+         b'{"workload":{"nested":1},"x_workload":"xw"}', b'{"workload":"first","workload":"second"}',
+         b'{"workload":"a","spiffe_id":"s","workload":"b"}',
+         b'{"workload":"first","x":1,"workload":"second","spiffe":"sp"}', b' { "workload" : "spaced" } ',
+         b'{"workload":"tab\there"}', b'[1,2]', b'{"workload":"x"}x', long_tags.encode(), early.encode(),
+         b'{"workload":"a\\\\b"}', b'{}', b'', b'{"WORKLOAD":"x"}', b'{"workload":"del\x7f"}',
+         b'{"workload": null}', b'{"workload":"a","workload":null}', b'{"workload":"bad\xff"}',
+         b'{"a":"b",}', b'{"workload":"x"', b'{"app":"translation","env":"prod"}', b'"just a string"',
+         ('{"workload":"%s"}' % ("L" * 600)).encode(), b'{"workload":"tail\\n"}', b'{"k":"\\/"}']
+for tail in (b'\\"q', "é".encode(), b"\t", b"\x7f", b"\\u0041", b"\x01"):  # past 16 bytes
+    cases.append(b'{"workload":"0123456789abcdefghij' + tail + b'xyz0123456789"}')
+for n in (14, 15, 16, 17, 31, 32, 33):
+    cases.append(('{"workload":"%s","pad":"%s"}' % ("w" * n, "p" * n)).encode())
+def expect(raw):
+    if not raw.strip():
+        return b""
+    class Pairs(list):
+        pass
+    try:
+        pairs = json.loads(raw.decode("utf-8"), object_pairs_hook=Pairs)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(pairs, Pairs):
+        return None
+    obj = {}
+    for k, v in pairs:
+        obj[k] = v  # a repeated key keeps its first place, takes the last value
+    wl, ntags = "", 0
+    for k, v in obj.items():
+        if not isinstance(v, str) or ntags == 32:
+            continue
+        ntags += 1
+        if k in W:
+            wl = v
+    return wl.encode()[:511]  # bytes, as snprintf into 512 would cut them
+with open(sys.argv[1], "wb") as f, open(sys.argv[2], "w") as e:
+    f.write(b"ChargePeriodStart,ChargeCategory,BilledCost,SubAccountId,Tags\n")
+    for i, raw in enumerate(cases):
+        field = b'"' + raw.replace(b'"', b'""') + b'"'
+        f.write(b"2026-11-02,Usage,1.00,acct-%02d,%s\n" % (i, field))
+        w = expect(raw)
+        e.write("acct-%02d %s\n" % (i, "REJECTED" if w is None else "[" + w.hex().upper() + "]"))
+PY
+export CREDENCE_DB="$T/tags.db"
+c --as avery init
+c --as avery import usage --format focus --skip-bad-rows "$T/tags.csv"
+expect_rc 0 "tags file imports"
+sql "SELECT account || ' [' || hex(workload) || ']' FROM usage_rollup" >"$T/tags-got"
+rejected=$(tail -n +2 "$T/tags.csv.rejects.csv" | grep -o 'acct-[0-9]*' | sed 's/$/ REJECTED/')
+printf '%s\n' "$rejected" >>"$T/tags-got"
+checks=$((checks + 1))
+diff <(sort "$T/tags-expected") <(grep . "$T/tags-got" | sort) >"$T/tags-diff" ||
+    fail "Tags: workloads or rejects differ from JSON's: $(head -c 1500 "$T/tags-diff")"
+export CREDENCE_DB="$T/credence.db"
+
+# --- a file imported before stops early (the hash is checked while rows are read) ------------------
+python3 - "$T/many.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("ChargePeriodStart,ChargeCategory,BilledCost,SubAccountId\n")
+    for i in range(140000):
+        f.write("2026-11-%02d,Usage,0.01,acct-%d\n" % (1 + i % 28, i % 50))
+PY
+export CREDENCE_DB="$T/many.db"
+c --as avery init
+c --as avery import usage --format focus "$T/many.csv"
+expect_out "140000 rows: 140000 imported" "a 140,000-row file"
+c --as avery import usage --format focus "$T/many.csv"
+expect_rc 0 "the same large file again"
+expect_out "already imported on 2026-11-24" "the same large file is skipped"
+expect_eq "$(sql "SELECT count(*) || ' ' || sum(cost_micros) FROM import WHERE kind = 'usage'")" \
+    "1 1400000000" "one import of the large file"
+expect_eq "$(sql "SELECT sum(cost_micros) FROM usage_rollup")" "1400000000" "its rollups once"
+export CREDENCE_DB="$T/credence.db"
+
 c --as grace audit verify
 expect_rc 0 "chain intact"
 finish
