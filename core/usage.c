@@ -691,12 +691,15 @@ enum status usage_import_finish(struct usage_import *ui, struct usage_import_sum
             rc = exec1(s, "INSERT INTO import_scope(import_id, scope_key) VALUES (?2, ?1)", scope,
                        import_id, err);
     }
+    /* earlier imports left without a rollup are superseded (not this one: its rollups are
+     * written below) */
     if (rc == ST_OK)
-        rc = store_exec(s,
-                        "UPDATE import SET status = 'superseded' WHERE kind = 'usage' AND status = "
-                        "'done' AND id IN (SELECT import_id FROM import_scope) AND NOT EXISTS "
-                        "(SELECT 1 FROM usage_rollup u WHERE u.import_id = import.id)",
-                        err);
+        rc = exec1(s,
+                   "UPDATE import SET status = 'superseded' WHERE kind = 'usage' AND status = "
+                   "'done' AND id <> ?2 AND ?1 IS NULL AND id IN (SELECT import_id FROM "
+                   "import_scope) AND NOT EXISTS (SELECT 1 FROM usage_rollup u WHERE u.import_id "
+                   "= import.id)",
+                   NULL, import_id, err);
     if (rc == ST_OK)
         rc = store_prepare(s,
                            "INSERT INTO usage_rollup(import_id, scope_key, pool_id, provider, "

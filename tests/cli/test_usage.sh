@@ -43,6 +43,7 @@ c --as avery import usage "$U/focus-2026-11.csv"
 expect_rc 0 "same file again"
 expect_out "already imported on 2026-11-24" "same file is skipped"
 expect_eq "$(sql "SELECT count(*) FROM import WHERE kind = 'usage'")" "1" "one import record"
+expect_eq "$(sql "SELECT status FROM import WHERE kind = 'usage'")" "done" "a fresh import is done, not superseded"
 
 # --- a restated month-to-date export replaces the earlier one for its scope ----------------------
 sed 's/,100.10,100.00,USD,/,200.10,200.00,USD,/' "$U/focus-2026-11.csv" >"$T/restated.csv"
@@ -50,6 +51,7 @@ c --as avery import usage "$T/restated.csv"
 expect_out "replaced 6 rollups of earlier imports" "restatement supersedes"
 expect_eq "$(sql "SELECT printf('%.2f', sum(cost_micros) / 1e6) FROM usage_rollup")" "227.58" "restated, not added"
 expect_eq "$(sql "SELECT status FROM import WHERE kind = 'usage' ORDER BY id LIMIT 1")" "superseded" "earlier import marked superseded"
+expect_eq "$(sql "SELECT status FROM import WHERE kind = 'usage' ORDER BY id DESC LIMIT 1")" "done" "the restating import is done"
 # a shorter re-export of the same scope drops what it no longer lists
 head -3 "$T/restated.csv" >"$T/shorter.csv"
 c --as avery import usage "$T/shorter.csv"
