@@ -219,7 +219,9 @@ fuzz:
 	  if ! $(BUILD)/fuzz/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	      -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/artifacts/$$t- $$dict $(FUZZ_ARGS) \
 	      $(BUILD)/fuzz/corpus/$$t tests/fuzz/corpus/$$t >$$log 2>&1; then \
-	    rc=1; echo "  FAIL  $$t:"; grep -A40 -E '^==[0-9]+==|runtime error|fuzz invariant|Test unit written' $$log | head -60; \
+	    rc=1; echo "  FAIL  $$t:"; \
+	    grep -m1 -A25 -E '^==[0-9]+==|runtime error|fuzz invariant' $$log | sed 's/^/        /'; \
+	    grep -h 'Test unit written' $$log | sed 's/^/        /'; \
 	  fi; \
 	  grep -hE 'stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added' $$log | \
 	    sed 's/^/        /'; \
