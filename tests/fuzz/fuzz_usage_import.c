@@ -60,7 +60,7 @@ static enum status check_reject(void *ctx, const struct src_row *row, long line,
     struct sink_state *st = ctx;
     if (!message || !*message)
         fuzz_fail("reject without a message");
-    if (line < 0 || col < 0)
+    if (line < 0 || col < 0 || (row && (line < 1 || col < 1)))
         fuzz_fail("reject at %ld:%ld", line, col);
     if (row) {
         for (size_t k = 0; k <= row->n; k++) {
