@@ -43,6 +43,11 @@ APP_AOBJ = $(call aobj,main.c $(CLI_SRC) $(TUI_SRC)) $(BUILD)/asan/gen/demo_data
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 UNIT_ABIN = $(patsubst tests/unit/%.c,$(BUILD)/tests-asan/%,$(UNIT_SRC))
 TOOL_BIN = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(sort $(wildcard tests/tools/*.c)))
+# Fuzz targets (tests/fuzz/fuzz_NAME.c): replayed over their corpus by make test, fuzzed by make fuzz.
+FUZZ_SRC   = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+FUZZ_RBIN  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-replay/%,$(FUZZ_SRC))
+FUZZ_RABIN = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-replay-asan/%,$(FUZZ_SRC))
 
 .SECONDARY:
 .PHONY: FORCE all deps check-deps demo test test-build unit cli-tests format format-check install uninstall \
@@ -55,6 +60,7 @@ help:
 	@echo "make demo       deps, build, open the console on the bundled demo data"
 	@echo "make test       deps, build plain and ASan+UBSan, run every test"
 	@echo "make format     clang-format every C file; make format-check checks only"
+	@echo "make fuzz       clang libFuzzer run of each tests/fuzz target, FUZZ_SECONDS=$(FUZZ_SECONDS) each"
 	@echo "make bench      import (1,000,000 FOCUS rows) and console (10,000 pools) benchmarks"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 
@@ -150,6 +156,16 @@ $(BUILD)/tests-asan/%: $(BUILD)/asan/tests/unit/%.o $(LIB_AOBJ)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(CMOCKA_LIBS)
 
+# Fuzz targets replayed without libFuzzer: the target, replay_main.c and the library.
+$(BUILD)/fuzz-replay/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/replay_main.o \
+                        $(BUILD)/obj/tests/fuzz/util.o $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+$(BUILD)/fuzz-replay-asan/%: $(BUILD)/asan/tests/fuzz/%.o $(BUILD)/asan/tests/fuzz/replay_main.o \
+                             $(BUILD)/asan/tests/fuzz/util.o $(LIB_AOBJ)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
 # Test tools (never installed) link core/ like the unit tests.
 $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -158,7 +174,7 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB_OBJ)
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # --- test -------------------------------------------------------------------------------------
-test-build: credence $(BUILD)/credence-asan $(UNIT_BIN) $(UNIT_ABIN) $(TOOL_BIN)
+test-build: credence $(BUILD)/credence-asan $(UNIT_BIN) $(UNIT_ABIN) $(TOOL_BIN) $(FUZZ_RBIN) $(FUZZ_RABIN)
 
 test: check-deps
 	$(Q)$(MAKE) --no-print-directory format-check
@@ -193,6 +209,52 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) credence
+
+# --- fuzzing (not part of make test, which only replays tests/fuzz/corpus) ---------------------
+# Each target is built with clang -fsanitize=fuzzer,address,undefined and run for FUZZ_SECONDS,
+# one process at a time. New inputs go to $(BUILD)/fuzz/corpus/NAME, crashes to
+# $(BUILD)/fuzz/artifacts/ (add a minimized crasher to tests/fuzz/corpus/NAME as a regression).
+# FUZZ_TARGETS picks targets (default all); FUZZ_ARGS adds libFuzzer flags.
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 60
+FUZZ_TARGETS  ?= $(FUZZ_NAMES)
+FUZZ_ARGS     ?=
+FUZZ_DEB_PKGS  = clang libclang-rt-14-dev
+FUZZ_SAN       = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+                 -fno-sanitize-recover=undefined
+FUZZ_OBJ       = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(LIB_SRC) tests/fuzz/util.c) \
+                 $(BUILD)/fuzz/obj/gen/schema_sql.o
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory check-deps
+	$(Q)$(MAKE) --no-print-directory DEB_PKGS="$(FUZZ_DEB_PKGS)" check-deps
+	$(Q)$(MAKE) --no-print-directory $(patsubst %,$(BUILD)/fuzz/bin/fuzz_%,$(FUZZ_TARGETS))
+	$(Q)mkdir -p $(BUILD)/fuzz/artifacts; rc=0; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD)/fuzz/corpus/$$t; log=$(BUILD)/fuzz/$$t.log; \
+	  dict=; [ -f tests/fuzz/fuzz_$$t.dict ] && dict=-dict=tests/fuzz/fuzz_$$t.dict; \
+	  echo "  FUZZ  $$t ($(FUZZ_SECONDS)s, log in $$log)"; \
+	  if ! $(BUILD)/fuzz/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	      -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/artifacts/$$t- $$dict $(FUZZ_ARGS) \
+	      $(BUILD)/fuzz/corpus/$$t tests/fuzz/corpus/$$t >$$log 2>&1; then \
+	    rc=1; echo "  FAIL  $$t:"; \
+	    grep -m1 -A25 -E '^==[0-9]+==|runtime error|fuzz invariant' $$log | sed 's/^/        /'; \
+	    grep -h 'Test unit written' $$log | sed 's/^/        /'; \
+	  fi; \
+	  grep -hE 'stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added' $$log | \
+	    sed 's/^/        /'; \
+	done; exit $$rc
+
+$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	@echo "  LD    $@ (libFuzzer)"
+	$(Q)$(FUZZ_CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+$(BUILD)/fuzz/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS_ALL) $(WARN) -Wno-overlength-strings $(CFLAGS) $(FUZZ_SAN) -c -o $@ $<
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC    $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(FUZZ_SAN) -MMD -MP -c -o $@ $<
 
 # --- benchmarks (not part of make test) ---------------------------------------------------------
 bench: credence

@@ -115,6 +115,9 @@ bool date_parse_timestamp(const char *s, size_t len, int64_t *epoch_s)
     }
     if (i != len)
         return false;
+    /* an offset must not move the instant past 9999-12-31, which no YYYY-MM-DD can name */
+    if (secs >= ((int64_t)date_from_ymd(9999, 12, 31) + 1) * 86400)
+        return false;
     *epoch_s = secs;
     return true;
 }

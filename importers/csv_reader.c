@@ -36,6 +36,7 @@ struct csvr {
     size_t nf, capf;    /* fields in the current record, capacity */
     struct strbuf raw;  /* raw bytes of the current record, for column positions */
     long rec_line;      /* line where the current record starts */
+    long rec_col0;      /* its byte column (0-based): not 0 after a lone CR ended a record */
     long line;          /* line of the next byte fed */
     long col0;          /* byte column (0-based) of the next byte fed within its line */
     int started;        /* BOM check done */
@@ -98,7 +99,7 @@ static void csvr_locate(const void *src, size_t k, long *line, long *col)
     const struct csvr *r = src;
     const char *s = r->rawp;
     size_t n = r->rawn;
-    long ln = r->rec_line, c = 1;
+    long ln = r->rec_line, c = 1 + r->rec_col0;
     size_t field = 0;
     int inq = 0;
     for (size_t i = 0; i < n && field < k; i++) {
@@ -193,8 +194,10 @@ static enum status csvr_feed_piece(struct csvr *r, const char *p, size_t n)
     if (blank) {
         sb_reset(&r->raw);
     } else {
-        if (r->rec_line < 0 || (r->raw.len == 0 && r->nf == 0))
+        if (r->rec_line < 0 || (r->raw.len == 0 && r->nf == 0)) {
             r->rec_line = r->line;
+            r->rec_col0 = r->col0;
+        }
         if (r->raw.len + n > CSVR_MAX_RECORD) {
             sb_setf(r->err, "%s:%ld:1: record longer than %u MiB", r->name, r->rec_line,
                     CSVR_MAX_RECORD >> 20);
@@ -228,6 +231,11 @@ static enum status slow_feed(struct csvr *r, const char *buf, size_t len)
     while (pos < len) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+        /* libcsv also ends a record at a lone CR: the piece stops after it, so every record
+         * starts a piece (its line, column and raw bytes are taken there) */
+        const char *cr = memchr(buf + pos, '\r', end - pos);
+        if (cr && (size_t)(cr - buf) + 1 < end && cr[1] != '\n')
+            end = (size_t)(cr - buf) + 1;
         enum status st = csvr_feed_piece(r, buf + pos, end - pos);
         if (st != ST_OK)
             return st;
@@ -418,6 +426,7 @@ static enum status fast_scan(struct csvr *r, const char *buf, size_t n, size_t *
             break;
         }
         r->rec_line = r->line;
+        r->rec_col0 = 0;
         r->rawp = p;
         r->rawn = (size_t)(next - p);
         st = csvr_deliver(r);

@@ -23,7 +23,10 @@ static const char *jstr(const json_t *o, const char *key)
 static bool jamount(const json_t *v, int64_t *out)
 {
     if (json_is_integer(v)) {
-        *out = (int64_t)json_integer_value(v) * AMOUNT_SCALE;
+        json_int_t i = json_integer_value(v);
+        if (i > INT64_MAX / AMOUNT_SCALE || i < INT64_MIN / AMOUNT_SCALE)
+            return false; /* the micro-units would overflow */
+        *out = (int64_t)i * AMOUNT_SCALE;
         return true;
     }
     char buf[64];
@@ -63,7 +66,11 @@ static bool day_of(const json_t *v, int32_t *day)
     } else {
         return false;
     }
-    *day = (int32_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
+    /* the days a YYYY-MM-DD can name (a Unix time can lie far outside them) */
+    int64_t d = t / 86400 - (t % 86400 < 0); /* floor, without overflow at INT64_MIN */
+    if (d < date_from_ymd(0, 1, 1) || d > date_from_ymd(9999, 12, 31))
+        return false;
+    *day = (int32_t)d;
     return true;
 }
 

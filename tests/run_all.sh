@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test suite: cmocka unit tests (plain and ASan+UBSan builds) and the CLI end-to-end
-# scripts (against both binaries). Ends with "N passed, N failed"; exits non-zero on any failure.
+# Runs every test suite: cmocka unit tests (plain and ASan+UBSan builds), the fuzz corpus replays
+# (both builds) and the CLI end-to-end scripts (against both binaries). Ends with "N passed, N
+# failed"; exits non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -33,6 +34,14 @@ for flavour in tests tests-asan; do
     for t in "$BUILD/$flavour"/test_*; do
         [ -x "$t" ] || continue
         run "unit/$flavour/$(basename "$t")" "$t"
+    done
+done
+
+# Fuzz targets replay their seed corpus (tests/fuzz/corpus/NAME) without libFuzzer.
+for flavour in fuzz-replay fuzz-replay-asan; do
+    for t in "$BUILD/$flavour"/fuzz_*; do
+        [ -x "$t" ] || continue
+        run "fuzz/$flavour/$(basename "$t")" tests/fuzz/replay.sh "$t"
     done
 done
 

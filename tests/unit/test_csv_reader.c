@@ -201,6 +201,31 @@ static void test_callback_stops(void **state)
     sb_done(&err);
 }
 
+/* libcsv ends a record at a lone CR too: the record after it keeps its line and column (found by
+ * fuzzing: it was delivered with line -1). */
+static void test_lone_cr_ends_record(void **state)
+{
+    (void)state;
+    const char *in = "a,b\rc,d\nnext,\"q\rq\"\n";
+    for (size_t chunk = 0; chunk < 6; chunk++) {
+        struct collected c;
+        struct strbuf err;
+        init(&c);
+        sb_init(&err);
+        c.probe_row = 1;
+        c.probe = 1;
+        assert_int_equal(parse(in, strlen(in), chunk == 0 ? 0 : chunk + 2, &c, &err), ST_OK);
+        assert_string_equal(sb_str(&c.text), "a|b\nc|d\nnext|q\rq\n");
+        assert_int_equal(c.lines[0], 1);
+        assert_int_equal(c.lines[1], 1);
+        assert_int_equal(c.lines[2], 2);
+        assert_int_equal(c.loc_line, 1);
+        assert_int_equal(c.loc_col, 7); /* "a,b\r" is 4 bytes: c is column 5, d column 7 */
+        sb_done(&c.text);
+        sb_done(&err);
+    }
+}
+
 static void test_gzip_file(void **state)
 {
     (void)state;
@@ -388,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_gzip_file),
         cmocka_unit_test(test_fast_path_matches_libcsv),
         cmocka_unit_test(test_fast_path_many_fields_and_long_records),
+        cmocka_unit_test(test_lone_cr_ends_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,7 +80,7 @@ static enum status read_as(enum imp_format f, const char *path, struct capture *
 {
     sb_init(&c->recs);
     sb_init(&c->rejects);
-    struct usage_sink sink = {cap_emit, cap_reject, c};
+    struct usage_sink sink = {.emit = cap_emit, .reject = cap_reject, .ctx = c};
     return imp_read(f, path, &sink, NULL, err);
 }
 

@@ -97,6 +97,10 @@ static void test_dates(void **state)
     assert_true(clock_is_fixed());
     assert_string_equal(date_format(clock_today(), buf), "2026-11-24");
     clock_unfix();
+    /* found with the fuzz harness: an offset moved the day to 10000-01-01, printed 0000-01-01 */
+    assert_false(date_parse_timestamp("9999-12-31T23:00:00-05:00", 25, &t));
+    assert_true(date_parse_timestamp("9999-12-31T23:59:59Z", 20, &t));
+    assert_string_equal(date_format_timestamp(t, ts), "9999-12-31T23:59:59Z");
 }
 
 static void test_text(void **state)
