@@ -439,6 +439,11 @@ char *theme_dir(enum theme_source s)
         *slash = '\0';
         char out[PATH_MAX + 16];
         snprintf(out, sizeof out, "%s/themes", buf);
+        if (access(out, R_OK) != 0) { /* a build directory below the source tree (build/) */
+            snprintf(out, sizeof out, "%s/../themes", buf);
+            if (access(out, R_OK) != 0)
+                snprintf(out, sizeof out, "%s/themes", buf);
+        }
         return xstrdup(out);
     }
     default:
@@ -546,7 +551,8 @@ size_t theme_list(struct theme_entry **out)
         if (d)
             closedir(d);
         free(dir);
-        qsort(v + first, n - first, sizeof *v, entry_cmp);
+        if (n > first) /* v may still be NULL */
+            qsort(v + first, n - first, sizeof *v, entry_cmp);
     }
     for (size_t i = 0; i < sizeof builtin_names / sizeof builtin_names[0]; i++) {
         v = xreallocarray(v, n + 1, sizeof *v);

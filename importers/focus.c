@@ -392,10 +392,13 @@ static enum status focus_row(void *ctx, const struct src_row *row)
     r.provider = "focus";
     r.account = *acct ? acct : billing;
     /* tokens: a consumed unit that counts tokens ("Tokens", "1K tokens") */
-    if (strstr(unit, "oken")) {
-        r.tokens = r.quantity_micros / AMOUNT_SCALE;
+    if (strstr(unit, "oken")) { /* per 1K / 1M tokens: scale before truncating (2.5K = 2500) */
+        int64_t per = AMOUNT_SCALE;
         if (strncmp(unit, "1K", 2) == 0 || strncmp(unit, "1k", 2) == 0)
-            r.tokens *= 1000;
+            per = AMOUNT_SCALE / 1000;
+        else if (strncmp(unit, "1M", 2) == 0)
+            per = AMOUNT_SCALE / 1000000;
+        r.tokens = r.quantity_micros / per;
     }
     /* virtual currency: a PricingCurrency that is not an ISO 4217 code */
     if (*pcur && !iso_currency(pcur, strlen(pcur))) {

@@ -163,15 +163,15 @@ static void test_tokens_credits_tags(void **state)
     const char *in =
         "ChargePeriodStart,ChargeCategory,EffectiveCost,BillingCurrency,ConsumedQuantity,"
         "ConsumedUnit,PricingCurrency,PricingCurrencyEffectiveCost,Tags\n"
-        "2026-11-02,Usage,0.000001,EUR,3,1K tokens,CREDITS,12.75,"
+        "2026-11-02,Usage,0.000001,EUR,2.5,1K tokens,CREDITS,12.75,"
         "\"{\"\"workload\"\":\"\"spiffe://a/b\"\",\"\"n\"\":1,\"\"team\"\":\"\"x\"\"}\"\n"
         "2026-11-02,Purchase,100,USD,7,Tokens,USD,3,{}\n";
     assert_int_equal(read_text(*state, in, &c, &err), ST_OK);
     assert_int_equal(c.nrec, 2);
-    /* "1K tokens" counts thousands; a non-ISO PricingCurrency is a virtual currency; only
-     * string tags are kept */
-    assert_string_equal(c.rec[0], "focus|||spiffe://a/b|||2026-11-02|usage|1 EUR|tok=3000|"
-                                  "qty=3000000 1K tokens|cr=12750000 CREDITS|focus|||2026-11-01|"
+    /* "1K tokens" counts thousands (2.5K is 2500, not 2000); a non-ISO PricingCurrency is a virtual
+     * currency; only string tags are kept */
+    assert_string_equal(c.rec[0], "focus|||spiffe://a/b|||2026-11-02|usage|1 EUR|tok=2500|"
+                                  "qty=2500000 1K tokens|cr=12750000 CREDITS|focus|||2026-11-01|"
                                   "workload=spiffe://a/b|team=x");
     assert_string_equal(c.rec[1], "focus||||||2026-11-02|purchase|100000000 USD|tok=7|"
                                   "qty=7000000 Tokens|cr=0 |focus|||2026-11-01");
