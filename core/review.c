@@ -924,6 +924,11 @@ static const char *rank_name(int rank)
     return rank >= 0 && rank <= 4 ? names[rank] : "none";
 }
 
+/* A search over a queue's pools (?4: "" matches all): id or name, case-insensitive. */
+#define QUEUE_SEARCH                                                                               \
+    "(?4 = '' OR instr(lower(q.pool_id || ' ' || coalesce((SELECT name FROM pool WHERE id = "      \
+    "q.pool_id), '')), lower(?4)) > 0)"
+
 /* What each role's queue holds (review_queue and review_queue_count). */
 static const char *const sql_owner =
     /* open items assigned to the caller, and owned pools with high/critical findings */
@@ -942,22 +947,85 @@ static const char *const sql_auditor =
     "review_item i ON i.id = (SELECT id FROM review_item WHERE decision_id = d.id LIMIT 1) "
     "LEFT JOIN campaign c ON c.id = i.campaign_id ORDER BY d.id DESC LIMIT 500";
 
+/* The role a queue is asked for, checked against who. */
+static enum status queue_role(const struct identity *who, const char *role, enum role *r,
+                              struct strbuf *err)
+{
+    if (!role_parse(role, strlen(role), r) || *r == ROLE_ADMIN) {
+        sb_setf(err, "--role is owner, custodian or auditor");
+        return ST_USAGE;
+    }
+    if (!(who->roles & ROLE_BIT(*r))) {
+        sb_setf(err, "%s does not hold the %s role", who->login, role);
+        return ST_DENIED;
+    }
+    return ST_OK;
+}
+
+/* One queue item from a row of the role's selection (pool, kind, campaign, due or decided_at,
+ * escalated or decision id): its risk, recommendation and utilisation. */
+static enum status queue_item(struct store *s, const struct config *cfg, enum role r, int32_t today,
+                              sqlite3_stmt *st, struct queue_row *out, struct strbuf *err)
+{
+    const char *pool_id = store_col_text(st, 0);
+    struct pool p;
+    pool_init(&p);
+    enum status rc = pool_get(s, pool_id, &p, err);
+    int rank = 0;
+    char *top = NULL;
+    struct recommendation rec;
+    struct ledger_row cur;
+    if (rc == ST_OK)
+        rc = pool_risk(s, pool_id, &rank, &top, err);
+    if (rc == ST_OK)
+        rc = review_recommend(s, cfg, &p, today, &rec, err);
+    if (rc == ST_OK)
+        rc = ledger_current(s, &p, today, &cur, err);
+    if (rc == ST_OK) {
+        char today_s[DATE_BUF];
+        date_format(today, today_s);
+        json_t *item =
+            json_pack("{ss ss ss s{ss so ss}}", "pool_id", pool_id, "kind", store_col_text(st, 1),
+                      "severity", rank_name(rank), "recommendation", "action", rec.action, "grant",
+                      json_real(amount_to_cents_double(rec.grant)), "reason", rec.reason);
+        json_object_set_new(item, "campaign",
+                            sqlite3_column_type(st, 2) == SQLITE_NULL
+                                ? json_null()
+                                : json_string(store_col_text(st, 2)));
+        const char *due = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : store_col_text(st, 3);
+        json_object_set_new(item, "due", due && r != ROLE_AUDITOR ? json_string(due) : json_null());
+        if (r == ROLE_AUDITOR) {
+            json_object_set_new(item, "decided_at", json_string(due));
+            json_object_set_new(item, "decision_id", json_integer(sqlite3_column_int64(st, 4)));
+        } else {
+            json_object_set_new(item, "overdue", json_boolean(due && strcmp(due, today_s) < 0));
+            json_object_set_new(item, "escalated",
+                                json_boolean(sqlite3_column_type(st, 4) != SQLITE_NULL));
+        }
+        json_object_set_new(item, "top_finding", top ? json_string(top) : json_null());
+        json_object_set_new(item, "utilization_pct",
+                            json_real(round(ledger_utilization_pct(&cur) * 10) / 10));
+        json_object_set_new(item, "name", json_string(p.name));
+        out->item = item;
+        out->rank = rank;
+        out->util = ledger_utilization_pct(&cur);
+        out->sortkey = r == ROLE_AUDITOR ? xstrdup(due ? due : "") : NULL;
+    }
+    free(top);
+    pool_done(&p);
+    return rc;
+}
+
 enum status review_queue(struct store *s, const struct config *cfg, const struct identity *who,
                          const char *role, int32_t today, json_t **out, struct strbuf *err)
 {
     *out = NULL;
     enum role r;
-    if (!role_parse(role, strlen(role), &r) || r == ROLE_ADMIN) {
-        sb_setf(err, "--role is owner, custodian or auditor");
-        return ST_USAGE;
-    }
-    if (!(who->roles & ROLE_BIT(r))) {
-        sb_setf(err, "%s does not hold the %s role", who->login, role);
-        return ST_DENIED;
-    }
+    enum status rc = queue_role(who, role, &r, err);
+    if (rc != ST_OK)
+        return rc;
     struct queue_row *rows = NULL;
     size_t n = 0, cap = 0;
-    enum status rc = ST_OK;
     sqlite3_stmt *st = NULL;
     rc = store_prepare(s,
                        r == ROLE_OWNER       ? sql_owner
@@ -966,61 +1034,14 @@ enum status review_queue(struct store *s, const struct config *cfg, const struct
                        &st, err);
     if (rc == ST_OK && r != ROLE_AUDITOR)
         store_bind_text(st, 1, who->login);
-    char today_s[DATE_BUF];
-    date_format(today, today_s);
     while (rc == ST_OK && sqlite3_step(st) == SQLITE_ROW) {
-        const char *pool_id = store_col_text(st, 0);
-        struct pool p;
-        pool_init(&p);
-        rc = pool_get(s, pool_id, &p, err);
-        if (rc != ST_OK)
-            break;
-        int rank = 0;
-        char *top = NULL;
-        struct recommendation rec;
-        struct ledger_row cur;
-        rc = pool_risk(s, pool_id, &rank, &top, err);
-        if (rc == ST_OK)
-            rc = review_recommend(s, cfg, &p, today, &rec, err);
-        if (rc == ST_OK)
-            rc = ledger_current(s, &p, today, &cur, err);
-        if (rc == ST_OK) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 32;
-                rows = xreallocarray(rows, cap, sizeof *rows);
-            }
-            json_t *item = json_pack(
-                "{ss ss ss s{ss so ss}}", "pool_id", pool_id, "kind", store_col_text(st, 1),
-                "severity", rank_name(rank), "recommendation", "action", rec.action, "grant",
-                json_real(amount_to_cents_double(rec.grant)), "reason", rec.reason);
-            json_object_set_new(item, "campaign",
-                                sqlite3_column_type(st, 2) == SQLITE_NULL
-                                    ? json_null()
-                                    : json_string(store_col_text(st, 2)));
-            const char *due =
-                sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : store_col_text(st, 3);
-            json_object_set_new(item, "due",
-                                due && r != ROLE_AUDITOR ? json_string(due) : json_null());
-            if (r == ROLE_AUDITOR) {
-                json_object_set_new(item, "decided_at", json_string(due));
-                json_object_set_new(item, "decision_id", json_integer(sqlite3_column_int64(st, 4)));
-            } else {
-                json_object_set_new(item, "overdue", json_boolean(due && strcmp(due, today_s) < 0));
-                json_object_set_new(item, "escalated",
-                                    json_boolean(sqlite3_column_type(st, 4) != SQLITE_NULL));
-            }
-            json_object_set_new(item, "top_finding", top ? json_string(top) : json_null());
-            json_object_set_new(item, "utilization_pct",
-                                json_real(round(ledger_utilization_pct(&cur) * 10) / 10));
-            json_object_set_new(item, "name", json_string(p.name));
-            rows[n].item = item;
-            rows[n].rank = rank;
-            rows[n].util = ledger_utilization_pct(&cur);
-            rows[n].sortkey = r == ROLE_AUDITOR ? xstrdup(store_col_text(st, 3)) : NULL;
-            n++;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            rows = xreallocarray(rows, cap, sizeof *rows);
         }
-        free(top);
-        pool_done(&p);
+        rc = queue_item(s, cfg, r, today, st, &rows[n], err);
+        if (rc == ST_OK)
+            n++;
     }
     sqlite3_finalize(st);
     if (rc == ST_OK)
@@ -1038,8 +1059,57 @@ enum status review_queue(struct store *s, const struct config *cfg, const struct
     return rc;
 }
 
+enum status review_queue_page(struct store *s, const struct config *cfg, const struct identity *who,
+                              const char *role, const char *search, int32_t today, size_t offset,
+                              size_t limit, json_t **items, struct strbuf *err)
+{
+    *items = NULL;
+    enum role r;
+    enum status rc = queue_role(who, role, &r, err);
+    if (rc != ST_OK)
+        return rc;
+    /* the order review_queue gives, except that utilisation (a ledger per item) no longer
+     * breaks ties: the pool id does, so only the page's items are computed */
+    struct strbuf sql;
+    sb_init(&sql);
+    sb_addf(&sql,
+            "SELECT q.* FROM (%s) q LEFT JOIN (SELECT pool_id, max(CASE severity WHEN "
+            "'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) AS rank FROM "
+            "finding WHERE state <> 'resolved' AND pool_id IS NOT NULL GROUP BY pool_id) k ON "
+            "k.pool_id = q.pool_id WHERE " QUEUE_SEARCH " ORDER BY %s LIMIT ?2 OFFSET ?3",
+            r == ROLE_OWNER       ? sql_owner
+            : r == ROLE_CUSTODIAN ? sql_custodian
+                                  : sql_auditor,
+            r == ROLE_AUDITOR ? "4 DESC, 1" : "coalesce(k.rank, 0) DESC, 1, 2");
+    sqlite3_stmt *st = NULL;
+    rc = store_prepare(s, sb_str(&sql), &st, err);
+    sb_done(&sql);
+    if (rc != ST_OK)
+        return rc;
+    if (r != ROLE_AUDITOR)
+        store_bind_text(st, 1, who->login);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
+    store_bind_text(st, 4, search ? search : "");
+    *items = json_array();
+    while (rc == ST_OK && sqlite3_step(st) == SQLITE_ROW) {
+        struct queue_row row;
+        rc = queue_item(s, cfg, r, today, st, &row, err);
+        if (rc == ST_OK) {
+            json_array_append_new(*items, row.item);
+            free(row.sortkey);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != ST_OK) {
+        json_decref(*items);
+        *items = NULL;
+    }
+    return rc;
+}
+
 enum status review_queue_count(struct store *s, const struct identity *who, const char *role,
-                               size_t *n, struct strbuf *err)
+                               const char *search, size_t *n, struct strbuf *err)
 {
     *n = 0;
     enum role r;
@@ -1047,7 +1117,7 @@ enum status review_queue_count(struct store *s, const struct identity *who, cons
         return ST_OK; /* no queue in that role */
     struct strbuf sql;
     sb_init(&sql);
-    sb_addf(&sql, "SELECT count(*) FROM (%s)",
+    sb_addf(&sql, "SELECT count(*) FROM (%s) q WHERE " QUEUE_SEARCH,
             r == ROLE_OWNER       ? sql_owner
             : r == ROLE_CUSTODIAN ? sql_custodian
                                   : sql_auditor);
@@ -1058,6 +1128,7 @@ enum status review_queue_count(struct store *s, const struct identity *who, cons
         return rc;
     if (r != ROLE_AUDITOR)
         store_bind_text(st, 1, who->login);
+    store_bind_text(st, 4, search ? search : "");
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW)
         *n = (size_t)sqlite3_column_int64(st, 0);

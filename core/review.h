@@ -92,10 +92,16 @@ enum status review_campaign_status(struct store *s, const char *name, int32_t to
 
 /* The caller's queue for role ("owner", "custodian", "auditor"): {"role","items":[...]} per
  * DESIGN.md section 5, ordered by risk (severity, then utilisation). New reference in *out. */
-/* How many items review_queue would list for who in role, without computing them (0 for a
- * role the person does not hold). */
+/* Items [offset, offset + limit) of the same queue as review_queue, for lists that show a
+ * screen at a time: ordered by risk, then pool (utilisation no longer breaks ties, so only the
+ * page's items get a ledger). *items is a new JSON array of items shaped as review_queue's. */
+enum status review_queue_page(struct store *s, const struct config *cfg, const struct identity *who,
+                              const char *role, const char *search, int32_t today, size_t offset,
+                              size_t limit, json_t **items, struct strbuf *err);
+/* How many items review_queue would list for who in role (narrowed by search when not NULL
+ * or empty: pool id or name), without computing them (0 for a role the person does not hold). */
 enum status review_queue_count(struct store *s, const struct identity *who, const char *role,
-                               size_t *n, struct strbuf *err);
+                               const char *search, size_t *n, struct strbuf *err);
 enum status review_queue(struct store *s, const struct config *cfg, const struct identity *who,
                          const char *role, int32_t today, json_t **out, struct strbuf *err);
 

@@ -320,18 +320,31 @@ static void util_bar(struct strbuf *sb, double pct, int width)
 static void queue_recalc(struct tui_app *app)
 {
     tui_rows_clear(app);
+    app->base = 0;
     snprintf(app->header, sizeof app->header, "%-8s %-9s %-22s %-16s %-14s %-8s %-20s %s", "RISK",
              "KIND", "POOL", "UTILISATION", "14-DAY TREND", "ADVICE", "TOP FINDING", "WHY");
-    json_t *q = NULL;
+    struct strbuf err;
+    sb_init(&err);
+    if (review_queue_count(app->opts->store, app->opts->who, app->role, app->search, &app->count,
+                           &err) != ST_OK)
+        tui_message(app, "%s", sb_str(&err));
+    sb_done(&err);
+}
+
+/* Only the items on screen (and half a screen around) get a recommendation and a ledger. */
+static void queue_fetch(struct tui_app *app, size_t offset, size_t limit)
+{
+    json_t *items = NULL;
     struct strbuf err;
     sb_init(&err);
     int32_t today = clock_today();
-    if (review_queue(app->opts->store, app->opts->config, app->opts->who, app->role, today, &q,
-                     &err) != ST_OK)
+    if (review_queue_page(app->opts->store, app->opts->config, app->opts->who, app->role,
+                          app->search, today, offset, limit, &items, &err) != ST_OK)
         tui_message(app, "%s", sb_str(&err));
+    app->base = offset;
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(q, "items"), i, it)
+    json_array_foreach(items, i, it)
     {
         json_t *rec = json_object_get(it, "recommendation");
         const char *pool_id = json_string_value(json_object_get(it, "pool_id"));
@@ -344,7 +357,7 @@ static void queue_recalc(struct tui_app *app)
         double pct = json_real_value(json_object_get(it, "utilization_pct"));
         util_bar(&line, pct, 10);
         sb_addf(&line, "%4.0f%% ", pct);
-        /* the trend: daily burn of the last two weeks (only for the rows of this queue) */
+        /* the trend: daily burn of the last two weeks */
         struct pool p;
         pool_init(&p);
         int64_t daily[QUEUE_TREND_DAYS] = {0};
@@ -360,12 +373,15 @@ static void queue_recalc(struct tui_app *app)
         tui_rows_add(app, pool_id, theme_role_for_severity(sev), "%s", sb_str(&line));
         sb_done(&line);
     }
-    json_decref(q);
+    json_decref(items);
     sb_done(&err);
 }
 
-const struct view_ops view_queue = {
-    .name = "Queue", .recalc = queue_recalc, .draw = tui_list_draw, .handle = tui_open_selected};
+const struct view_ops view_queue = {.name = "Queue",
+                                    .recalc = queue_recalc,
+                                    .draw = tui_list_draw,
+                                    .handle = tui_open_selected,
+                                    .fetch = queue_fetch};
 
 /* ---- outbox ----------------------------------------------------------------------------- */
 
@@ -497,7 +513,7 @@ static void dashboard_recalc(struct tui_app *app)
     json_decref(st);
     dashboard_burn_lines(app);
     size_t nq = 0;
-    if (review_queue_count(app->opts->store, app->opts->who, app->role, &nq, &err) == ST_OK)
+    if (review_queue_count(app->opts->store, app->opts->who, app->role, NULL, &nq, &err) == ST_OK)
         tui_rows_add(app, NULL, CR_NORMAL, "your %s queue: %zu item%s (press 2)", app->role, nq,
                      nq == 1 ? "" : "s");
     sb_done(&err);

@@ -81,7 +81,13 @@ see "^ 32 pools \|" "c clears the filters"
 events_before=$(sql "SELECT count(*) FROM audit_event WHERE event = 'decision.entitlement'")
 tm send-keys 2; screen
 see "\| Queue \|" "queue"
-tm send-keys Space Space; screen
+tm send-keys / d e v p o r t; screen
+see "^none +campaign +devportal-search" "search narrows the queue in core"
+checks=$((checks + 1))
+grep -q "code-review-agent" "$T/screen" && fail "the queue search hides other items"
+tm send-keys Escape; screen
+see "code-review-agent" "Esc clears the queue search"
+tm send-keys g Space Space; screen
 see "2 marked" "Space marks and says how many"
 see "^\* " "marked rows carry a star"
 tm send-keys a; sleep 0.3
