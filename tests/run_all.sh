@@ -67,6 +67,13 @@ console_asan() { # test script
         cat "$logs"/*
         rc=1
     fi
+    sleep 1 # a console whose pane was closed must have ended by now
+    if pgrep -f "$PWD/$BUILD/credence-asan" >/dev/null; then
+        echo "console processes left running after the test:"
+        pgrep -af "$PWD/$BUILD/credence-asan"
+        pkill -9 -f "$PWD/$BUILD/credence-asan"
+        rc=1
+    fi
     rm -rf "$logs"
     return $rc
 }

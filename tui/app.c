@@ -18,6 +18,7 @@
 #define MIN_LINES 24
 
 static volatile sig_atomic_t tui_terminated;
+static volatile sig_atomic_t tui_hung_up; /* the terminal went away (SIGHUP or a closed pty) */
 
 /* True once the terminal is gone (hang-up, closed pty) or a signal asked us to stop: every
  * loop reading keys checks it on ERR, so a lost terminal never leaves a process spinning. */
@@ -27,7 +28,7 @@ bool tui_input_gone(void)
         return true;
     struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
     if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))) {
-        tui_terminated = 1;
+        tui_terminated = tui_hung_up = 1;
         return true;
     }
     return false;
@@ -35,8 +36,9 @@ bool tui_input_gone(void)
 
 static void on_term(int sig)
 {
-    (void)sig;
-    tui_terminated = 1; /* only a flag: the loop restores the terminal */
+    tui_terminated = 1; /* only flags: the loop restores the terminal */
+    if (sig == SIGHUP)
+        tui_hung_up = 1;
 }
 
 /* The views the digit keys jump to, in DESIGN.md order (index i is ACT_VIEW_DASHBOARD + i). */
@@ -453,5 +455,10 @@ int tui_run(const struct tui_opts *opts)
     tui_rows_clear(&app);
     tui_marks_clear(&app);
     sb_done(&app.detail);
+    /* With the terminal gone there is nobody to report to: leave at once, as a shell's jobs
+     * do on hang-up (committed work is in the WAL; nothing is half-written). Exiting through
+     * atexit here can wedge LeakSanitizer's stop-the-world in the orphaned process group. */
+    if (tui_hung_up)
+        _exit(129);
     return 0;
 }
