@@ -180,6 +180,8 @@ CREATE TABLE review_item (
     UNIQUE (campaign_id, pool_id, kind)
 );
 CREATE INDEX review_item_reviewer ON review_item(reviewer, state);
+-- v2: a pool's open items without scanning every item (queues, campaign starts)
+CREATE INDEX review_item_pool ON review_item(pool_id, reviewer, state);
 
 CREATE TABLE decision (
     id          INTEGER PRIMARY KEY,

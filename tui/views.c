@@ -139,16 +139,16 @@ void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width)
         app->top = app->sel - (size_t)rows + 1;
     if (app->top + (size_t)rows > app->count) /* no empty space below when rows would fit */
         app->top = app->count > (size_t)rows ? app->count - (size_t)rows : 0;
-    /* paged views load the visible rows and half a screen either side, only when needed */
+    /* paged views load the visible rows and a few either side, only when needed */
     if (app->view->fetch && rows > 0 && app->count &&
         (!tui_row_at(app, app->top) ||
          !tui_row_at(app,
                      (app->top + (size_t)rows < app->count ? app->top + (size_t)rows : app->count) -
                          1))) {
-        size_t half = (size_t)rows / 2 + 1;
-        size_t from = app->top > half ? app->top - half : 0;
+        size_t margin = 4; /* every fetched row costs a ledger: a screen and a few rows */
+        size_t from = app->top > margin ? app->top - margin : 0;
         tui_rows_clear(app);
-        app->view->fetch(app, from, (size_t)rows + 2 * half);
+        app->view->fetch(app, from, (size_t)rows + 2 * margin);
     }
     app->list_y = getbegy(w) + 1;
     bool marking = app->nmarks > 0;
