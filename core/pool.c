@@ -148,6 +148,14 @@ static enum status pool_load_entries(struct store *s, struct pool *arr, size_t n
 
 enum status pool_get(struct store *s, const char *id, struct pool *out, struct strbuf *err)
 {
+    enum status rc = pool_get_fields(s, id, out, err);
+    if (rc == ST_OK)
+        rc = pool_load_entries(s, out, 1, id, err);
+    return rc;
+}
+
+enum status pool_get_fields(struct store *s, const char *id, struct pool *out, struct strbuf *err)
+{
     sqlite3_stmt *st = NULL;
     enum status rc = store_stmt(s, "SELECT " POOL_COLUMNS " FROM pool WHERE id = ?", &st, err);
     if (rc != ST_OK)
@@ -164,8 +172,6 @@ enum status pool_get(struct store *s, const char *id, struct pool *out, struct s
         rc = store_error(s, step, "register", err);
     }
     store_stmt_done(st);
-    if (rc == ST_OK)
-        rc = pool_load_entries(s, out, 1, id, err);
     return rc;
 }
 

@@ -52,6 +52,9 @@ void pools_free(struct pool **arr, size_t n);
 /* Loads one pool with its bindings and scope. ST_NOT_FOUND with a message when absent.
  * out must be pool_init'ed; caller pool_done's it. */
 enum status pool_get(struct store *s, const char *id, struct pool *out, struct strbuf *err);
+/* Like pool_get without the bindings and scope (nbindings and nscope 0): enough for ledgers,
+ * one query. */
+enum status pool_get_fields(struct store *s, const char *id, struct pool *out, struct strbuf *err);
 /* Loads every pool ordered by id. *out is a new array of *n pools; caller frees with
  * pools_free. */
 enum status pool_list(struct store *s, struct pool **out, size_t *n, struct strbuf *err);

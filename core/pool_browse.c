@@ -119,7 +119,8 @@ void pool_briefs_free(struct pool_brief *rows, size_t n)
     free(rows);
 }
 
-/* Fills the current ledger of each row: one pool_get and one ledger per row on the page. */
+/* Fills the current ledger of each row: the register fields and one ledger per row on the
+ * page. */
 static enum status page_ledgers(struct store *s, struct pool_brief *rows, size_t n, int32_t today,
                                 struct strbuf *err)
 {
@@ -127,7 +128,7 @@ static enum status page_ledgers(struct store *s, struct pool_brief *rows, size_t
         struct pool p;
         pool_init(&p);
         struct ledger_row cur;
-        enum status rc = pool_get(s, rows[i].id, &p, err);
+        enum status rc = pool_get_fields(s, rows[i].id, &p, err);
         if (rc == ST_OK)
             rc = ledger_current(s, &p, today, &cur, err);
         pool_done(&p);

@@ -970,7 +970,7 @@ static enum status queue_item(struct store *s, const struct config *cfg, enum ro
     const char *pool_id = store_col_text(st, 0);
     struct pool p;
     pool_init(&p);
-    enum status rc = pool_get(s, pool_id, &p, err);
+    enum status rc = pool_get_fields(s, pool_id, &p, err); /* no bindings needed */
     int rank = 0;
     char *top = NULL;
     struct recommendation rec;

@@ -409,7 +409,10 @@ int tui_run(const struct tui_opts *opts)
         draw(&app);
         trace_frame();
         if (app.burn_state == 1) { /* the slow part of the dashboard, once the frame is up */
+            double t0 = now_ms();
             tui_dashboard_burn_compute(&app);
+            if (frame_trace.f)
+                fprintf(frame_trace.f, "dashboard-burn %.3f\n", now_ms() - t0);
             app.dirty = app.view == &view_dashboard;
             continue;
         }

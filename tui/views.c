@@ -361,7 +361,7 @@ static void queue_fetch(struct tui_app *app, size_t offset, size_t limit)
         struct pool p;
         pool_init(&p);
         int64_t daily[QUEUE_TREND_DAYS] = {0};
-        if (pool_id && pool_get(app->opts->store, pool_id, &p, &err) == ST_OK)
+        if (pool_id && pool_get_fields(app->opts->store, pool_id, &p, &err) == ST_OK)
             pool_daily(app->opts->store, &p, today - QUEUE_TREND_DAYS + 1, today + 1, daily, &err);
         pool_done(&p);
         sb_reset(&err);
