@@ -408,15 +408,16 @@ int tui_run(const struct tui_opts *opts)
         }
         draw(&app);
         trace_frame();
-        if (app.burn_state == 1) { /* the slow part of the dashboard, once the frame is up */
+        bool summing = app.burn_state == 1 || app.burn_state == 3;
+        if (summing) { /* the slow part of the dashboard, a day per turn between keys */
             double t0 = now_ms();
-            tui_dashboard_burn_compute(&app);
+            if (tui_dashboard_burn_step(&app) && app.view == &view_dashboard)
+                app.dirty = true;
             if (frame_trace.f)
-                fprintf(frame_trace.f, "dashboard-burn %.3f\n", now_ms() - t0);
-            app.dirty = app.view == &view_dashboard;
-            continue;
+                fprintf(frame_trace.f, "dashboard-burn-step %.3f\n", now_ms() - t0);
         }
-        timeout(push_tick(&app) ? 30 : 250); /* transfers in flight: come back soon */
+        bool busy = push_tick(&app); /* transfers in flight: come back soon */
+        timeout(summing ? 0 : busy ? 30 : 250);
         int ch = getch();
         if (ch == ERR) {
             if (tui_input_gone())

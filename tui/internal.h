@@ -83,8 +83,9 @@ struct tui_app {
     struct tui_pools_state pools;
     struct provider_burn *burn; /* the dashboard's burn per provider; owned */
     size_t nburn;
-    int burn_state; /* 0 not asked, 1 asked (computed after the frame), 2 ready */
-    struct {        /* where the list under a detail or help screen was left */
+    int burn_state;   /* 0 not asked, 1 asked, 3 summing a day per loop turn, 2 ready */
+    int32_t burn_day; /* the next day to add while summing */
+    struct {          /* where the list under a detail or help screen was left */
         size_t sel, top;
         char search[64];
         bool restore; /* set by back: the loop restores it instead of starting at the top */
@@ -161,8 +162,8 @@ char *tui_money(int64_t micros, const char *unit, char *buf);
 bool tui_open_selected(struct tui_app *app, enum tui_action a);
 bool tui_detail_back(struct tui_app *app, enum tui_action a);
 void tui_remember_place(struct tui_app *app);
-/* Computes the dashboard's burn per provider (burn_state 2). */
-void tui_dashboard_burn_compute(struct tui_app *app);
+/* One step of the dashboard's burn per provider (grants, then a day); true when done. */
+bool tui_dashboard_burn_step(struct tui_app *app);
 void tui_rows_add(struct tui_app *app, const char *key, int role, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width);

@@ -434,8 +434,9 @@ const struct view_ops view_outbox = {
 /* Burn this month against the monthly grants, per provider, with a 30-day sparkline. */
 static void dashboard_burn_lines(struct tui_app *app)
 {
-    if (app->burn_state != 2) { /* summed over every rollup of the month: after the first frame */
-        app->burn_state = 1;
+    if (app->burn_state != 2) { /* summed a day at a time between keys, after the first frame */
+        if (app->burn_state == 0)
+            app->burn_state = 1;
         tui_rows_add(app, NULL, CR_MUTED, "BURN THIS MONTH (USD pools): computing ...");
         return;
     }
@@ -463,18 +464,33 @@ static void dashboard_burn_lines(struct tui_app *app)
     }
 }
 
-void tui_dashboard_burn_compute(struct tui_app *app)
+bool tui_dashboard_burn_step(struct tui_app *app)
 {
-    free(app->burn);
-    app->burn = NULL;
-    app->nburn = 0;
     struct strbuf err;
     sb_init(&err);
-    if (dashboard_burn(app->opts->store, "USD", clock_today(), &app->burn, &app->nburn, &err) !=
-        ST_OK)
+    enum status st = ST_OK;
+    int32_t today = clock_today();
+    if (app->burn_state == 1) { /* start: the grants, then a day per step */
+        free(app->burn);
+        app->burn = NULL;
+        app->nburn = 0;
+        st = dashboard_grants(app->opts->store, "USD", &app->burn, &app->nburn, &err);
+        app->burn_day = dashboard_first_day(today);
+        app->burn_state = 3;
+    } else if (app->burn_day <= today) {
+        st = dashboard_add_day(app->opts->store, "USD", today, app->burn_day++, &app->burn,
+                               &app->nburn, &err);
+    }
+    if (st != ST_OK) {
         tui_message(app, "%s", sb_str(&err));
+        app->burn_day = today + 1;
+    }
     sb_done(&err);
-    app->burn_state = 2;
+    if (app->burn_day > today) {
+        app->burn_state = 2;
+        return true;
+    }
+    return false;
 }
 
 static void dashboard_recalc(struct tui_app *app)
