@@ -235,6 +235,16 @@ static void push_start(struct tui_app *app)
     struct push_opts po = {.actor = app->opts->who->login};
     struct strbuf err;
     sb_init(&err);
+    bool enabled = true; /* [push] console = false leaves pushing to `credence push` */
+    if (config_get_bool(app->opts->config, "push", "console", true, &enabled, &err) != ST_OK)
+        tui_message(app, "%s", sb_str(&err));
+    if (!enabled) {
+        snprintf(app->push_note, sizeof app->push_note,
+                 "pushing from the console is off ([push] console = false); run credence push");
+        sb_done(&err);
+        push_refresh_counts(app);
+        return;
+    }
     if (push_engine_new(app->opts->store, app->opts->config, &po, &rep, &app->push, &err) != ST_OK)
         tui_message(app, "push: %s", sb_str(&err));
     sb_done(&err);

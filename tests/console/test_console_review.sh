@@ -103,6 +103,24 @@ expect_eq "$(sql "SELECT count(*) FROM audit_event WHERE event = 'decision.entit
 tm send-keys Q
 sleep 0.5
 tm kill-server 2>/dev/null
+# --- [push] console = false: nothing is sent from the console ---------------------------------
+sed 's/^\[push\]$/[push]\nconsole = false/' "$T/config.ini" >"$T/quiet.ini"
+# one verified action made due again: a console that pushed would send it at once
+sql "UPDATE outbox SET state = 'pending', attempts = 0 WHERE id = (SELECT min(id) FROM outbox WHERE provider = 'openai' AND state = 'verified')"
+requests_before=$(wc -l <"$T/requests.jsonl")
+SOCK="$SOCK-quiet"
+tm new-session -d -x 120 -y 40 "env CREDENCE_CONFIG=$T/quiet.ini CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW OPENAI_ADMIN_KEY=$OPENAI_ADMIN_KEY ANTHROPIC_ADMIN_KEY=$ANTHROPIC_ADMIN_KEY LITELLM_MASTER_KEY=$LITELLM_MASTER_KEY WEBHOOK_SECRET=$WEBHOOK_SECRET $BIN --as dana; sleep 30"
+screen 1
+tm send-keys 5; screen
+see "pushing from the console is off" "the Outbox screen says pushing is off"
+sleep 1
+expect_eq "$(wc -l <"$T/requests.jsonl")" "$requests_before" "no request sent with [push] console = false"
+expect_eq "$(sql "SELECT count(*) FROM outbox WHERE provider = 'openai' AND state = 'pending'")" "1" \
+    "the due action is still pending"
+tm send-keys Q
+sleep 0.5
+tm kill-server 2>/dev/null
+
 # --- a lost terminal (pane closed mid-prompt) ends the console instead of leaving it spinning -
 SOCK="$SOCK-hup"
 tm new-session -d -x 100 -y 30 "exec env CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW $BIN --as dana --db $CREDENCE_DB"
