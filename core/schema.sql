@@ -133,7 +133,10 @@ CREATE TABLE usage_rollup (
     credits_unit    TEXT NOT NULL DEFAULT '',
     requests        INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX usage_pool_day ON usage_rollup(pool_id, day);
+-- v3: covers what ledgers and charts read (a pool's days, category, currency and amounts), so a
+-- pool's consumption is read from the index alone, never from scattered table rows
+CREATE INDEX usage_pool_day ON usage_rollup(pool_id, day, category, currency, cost_micros, tokens,
+                                            credits_micros, credits_unit);
 CREATE INDEX usage_day ON usage_rollup(day);
 CREATE INDEX usage_scope ON usage_rollup(scope_key, import_id);
 

@@ -15,7 +15,11 @@ extern const char store_schema_sql[]; /* generated from core/schema.sql */
 /* Migration N -> N+1 is store_migrations[N - 1]. TO ADD A MIGRATION: see core/schema.sql. */
 static const char *const store_migrations[] = {
     /* 1 -> 2: index a pool's review items (queues looked them up by scanning) */
-    "CREATE INDEX IF NOT EXISTS review_item_pool ON review_item(pool_id, reviewer, state);", NULL};
+    "CREATE INDEX IF NOT EXISTS review_item_pool ON review_item(pool_id, reviewer, state);",
+    /* 2 -> 3: the pool/day index covers the ledger's columns (read from the index alone) */
+    "DROP INDEX IF EXISTS usage_pool_day; CREATE INDEX usage_pool_day ON usage_rollup(pool_id, "
+    "day, category, currency, cost_micros, tokens, credits_micros, credits_unit);",
+    NULL};
 #define STORE_MIGRATION_COUNT (sizeof store_migrations / sizeof store_migrations[0] - 1)
 
 enum status store_error(struct store *s, int rc, const char *what, struct strbuf *err)

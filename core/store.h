@@ -12,7 +12,7 @@
 #include "core/strbuf.h"
 
 /* The schema version this build writes and understands. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 enum store_open_mode {
     STORE_EXISTING, /* the database must exist (ST_NO_INPUT "run credence init" otherwise) */

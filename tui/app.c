@@ -138,8 +138,9 @@ static bool handle_global(struct tui_app *app, enum tui_action a)
         return false;
     case ACT_BACK:
         return app->view != &view_dashboard ? (app->view = &view_dashboard, true) : false;
-    case ACT_HELP:
-        tui_remember_place(app);
+    case ACT_HELP: /* help returns to the screen it covers, which keeps its own way back */
+        if (app->view != &view_help)
+            app->help_return = app->view;
         app->view = &view_help;
         return true;
     case ACT_REDRAW:
@@ -395,6 +396,8 @@ int tui_run(const struct tui_opts *opts)
     while (!tui_terminated) {
         if (app.view != shown || app.dirty) {
             bool restore = app.view != shown && app.back.restore;
+            /* back to the list as it was, unless a decision or import changed what it shows */
+            bool reuse = restore && app.back.rows && !app.data_changed && !app.dirty;
             if (app.view != shown) {
                 app.sel = app.top = 0;
                 app.search[0] = '\0';
@@ -402,13 +405,22 @@ int tui_run(const struct tui_opts *opts)
                 app.base = app.count = 0;
                 if (restore)
                     snprintf(app.search, sizeof app.search, "%s", app.back.search);
-                else if (shown && app.view != &view_detail && app.view != &view_help)
+                if (reuse) {
+                    app.rows = app.back.rows;
+                    app.nrows = app.back.nrows;
+                    app.base = app.back.base;
+                    app.count = app.back.count;
+                    snprintf(app.header, sizeof app.header, "%s", app.back.header);
+                    app.back.rows = NULL;
+                    app.back.nrows = 0;
+                } else if (shown && app.view != &view_detail && app.view != &view_help)
                     tui_marks_clear(&app);
                 if (app.view == &view_pools && !restore) /* data may have changed meanwhile */
                     app.pools.summary_ready = app.pools.util_ready = false;
                 app.back.restore = false;
             }
-            app.view->recalc(&app);
+            if (!reuse)
+                app.view->recalc(&app);
             if (restore) {
                 app.sel = app.back.sel;
                 app.top = app.back.top;
@@ -468,6 +480,7 @@ int tui_run(const struct tui_opts *opts)
     free(app.burn);
     tui_rows_clear(&app);
     tui_marks_clear(&app);
+    tui_back_forget(&app);
     sb_done(&app.detail);
     /* With the terminal gone there is nobody to report to: leave at once, as a shell's jobs
      * do on hang-up (committed work is in the WAL; nothing is half-written). Exiting through

@@ -309,6 +309,7 @@ bool tui_decide(struct tui_app *app, int decide_action)
             if (bulk)
                 tui_marks_clear(app);
             app->pools.util_ready = app->pools.summary_ready = false;
+            app->data_changed = true;
             app->dirty = true;
         }
     }

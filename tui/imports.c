@@ -314,6 +314,7 @@ bool tui_import(struct tui_app *app)
         app->view = &view_imports;
     }
     app->pools.util_ready = app->pools.summary_ready = false;
+    app->data_changed = true;
     app->burn_state = 0;
     app->dirty = true; /* every view asks core again: pools, queue and detail see the usage */
     free(abs);

@@ -71,24 +71,29 @@ struct tui_pools_state {
 
 struct tui_app {
     const struct tui_opts *opts;
-    const struct view_ops *view;     /* the view on screen */
-    const struct view_ops *previous; /* for back from a detail view */
-    struct tui_row *rows;            /* the loaded rows of the current list */
-    size_t nrows;                    /* loaded rows: rows[k] is list row base + k */
-    size_t base;                     /* list index of rows[0] (paged views) */
-    size_t count;                    /* rows in the whole list */
-    size_t sel, top;                 /* selection and first visible row (list indexes) */
-    char **marks;                    /* keys marked with Space for a bulk decision; owned */
+    const struct view_ops *view;        /* the view on screen */
+    const struct view_ops *previous;    /* for back from a detail view */
+    const struct view_ops *help_return; /* the screen help covers */
+    struct tui_row *rows;               /* the loaded rows of the current list */
+    size_t nrows;                       /* loaded rows: rows[k] is list row base + k */
+    size_t base;                        /* list index of rows[0] (paged views) */
+    size_t count;                       /* rows in the whole list */
+    size_t sel, top;                    /* selection and first visible row (list indexes) */
+    char **marks;                       /* keys marked with Space for a bulk decision; owned */
     size_t nmarks;
     struct tui_pools_state pools;
     struct provider_burn *burn; /* the dashboard's burn per provider; owned */
     size_t nburn;
-    int burn_state;   /* 0 not asked, 1 asked, 3 summing a day per loop turn, 2 ready */
-    int32_t burn_day; /* the next day to add while summing */
-    struct {          /* where the list under a detail or help screen was left */
+    bool data_changed; /* a decision or import since the list behind a detail was kept */
+    int burn_state;    /* 0 not asked, 1 asked, 3 summing a day per loop turn, 2 ready */
+    int32_t burn_day;  /* the next day to add while summing */
+    struct {           /* where the list under a detail or help screen was left */
         size_t sel, top;
         char search[64];
-        bool restore; /* set by back: the loop restores it instead of starting at the top */
+        bool restore;         /* set by back: the loop restores it instead of starting at the top */
+        struct tui_row *rows; /* the list's loaded rows, kept to show again unchanged; owned */
+        size_t nrows, base, count;
+        char header[512];
     } back;
     struct push_engine *push;      /* background pushes; NULL when no provider is configured */
     int push_pending, push_failed; /* outbox counts for the status bar */
@@ -162,6 +167,8 @@ char *tui_money(int64_t micros, const char *unit, char *buf);
 bool tui_open_selected(struct tui_app *app, enum tui_action a);
 bool tui_detail_back(struct tui_app *app, enum tui_action a);
 void tui_remember_place(struct tui_app *app);
+/* Frees the rows kept for going back. */
+void tui_back_forget(struct tui_app *app);
 /* One step of the dashboard's burn per provider (grants, then a day); true when done. */
 bool tui_dashboard_burn_step(struct tui_app *app);
 void tui_rows_add(struct tui_app *app, const char *key, int role, const char *fmt, ...)

@@ -226,6 +226,27 @@ void tui_remember_place(struct tui_app *app)
     app->back.sel = app->sel;
     app->back.top = app->top;
     snprintf(app->back.search, sizeof app->back.search, "%s", app->search);
+    /* keep the loaded rows: going back shows them again without asking core */
+    tui_back_forget(app);
+    app->back.rows = app->rows;
+    app->back.nrows = app->nrows;
+    app->back.base = app->base;
+    app->back.count = app->count;
+    snprintf(app->back.header, sizeof app->back.header, "%s", app->header);
+    app->rows = NULL;
+    app->nrows = 0;
+    app->data_changed = false;
+}
+
+void tui_back_forget(struct tui_app *app)
+{
+    for (size_t i = 0; i < app->back.nrows; i++) {
+        free(app->back.rows[i].text);
+        free(app->back.rows[i].key);
+    }
+    free(app->back.rows);
+    app->back.rows = NULL;
+    app->back.nrows = 0;
 }
 
 /* Enter on a row about a pool opens its detail. */
@@ -549,5 +570,13 @@ static void help_recalc(struct tui_app *app)
                      km_action_help((enum tui_action)a));
 }
 
+static bool help_back(struct tui_app *app, enum tui_action a)
+{
+    if (a != ACT_BACK)
+        return false;
+    app->view = app->help_return ? app->help_return : &view_dashboard;
+    return true;
+}
+
 const struct view_ops view_help = {
-    .name = "Help", .recalc = help_recalc, .draw = tui_list_draw, .handle = tui_detail_back};
+    .name = "Help", .recalc = help_recalc, .draw = tui_list_draw, .handle = help_back};

@@ -35,7 +35,7 @@ expect_out "registered 'avery' as the first admin" "bootstrap admin"
 expect_eq "$(stat -c %a "$T/nested/dir")" "700" "data directory mode"
 expect_eq "$(stat -c %a "$CREDENCE_DB")" "600" "database file mode"
 expect_eq "$(sql 'PRAGMA journal_mode')" "wal" "WAL mode"
-expect_eq "$(sql 'PRAGMA user_version')" "2" "schema version"
+expect_eq "$(sql 'PRAGMA user_version')" "3" "schema version"
 c --as avery init
 expect_rc 0 "init again"
 expect_out "up to date" "init is idempotent"
@@ -177,16 +177,18 @@ sql "PRAGMA user_version = 99"
 c --as avery pools
 expect_rc 78 "newer schema refused"
 expect_err "schema version 99, newer than this credence" "newer schema message"
-sql "PRAGMA user_version = 2"
+sql "PRAGMA user_version = 3"
 
 # --- a version 1 database (the first schema, kept in tests/fixtures) migrates in place ----------
 sqlite3 "$T/v1.db" <"$ROOT/tests/fixtures/schema-v1.sql"
 sqlite3 "$T/v1.db" "PRAGMA user_version = 1; INSERT INTO person (login, name, email, active, created_at, updated_at) VALUES ('avery', 'Avery', 'a@x', 1, 'now', 'now'); INSERT INTO person_role VALUES ('avery', 'admin')"
 c --db "$T/v1.db" --as avery init
 expect_rc 0 "a version 1 database opens"
-expect_eq "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" "2" "migrated to version 2"
+expect_eq "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" "3" "migrated to version 3"
 expect_eq "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM sqlite_master WHERE name = 'review_item_pool'")" "1" \
     "the migration added the review item index"
+expect_eq "$(sqlite3 "$T/v1.db" "SELECT sql LIKE '%credits_unit%' FROM sqlite_master WHERE name = 'usage_pool_day'")" "1" \
+    "the migration widened the pool/day index"
 
 # --- a foreign SQLite file is not touched ------------------------------------------------------
 sqlite3 "$T/other.db" "CREATE TABLE x(y)"

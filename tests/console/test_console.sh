@@ -61,8 +61,13 @@ see "NHI5 \| DE.CM-03" "framework references"
 see "BY MODEL" "breakdown by model"
 see "recommendation: " "recommendation"
 see "PROVIDER ACTIONS" "the pool's provider actions"
+tm send-keys '?'; screen
+see "\| Help \|" "help over the detail"
+tm send-keys q; screen
+see "Pool sales-copilot-prod" "q from help returns to the detail"
 tm send-keys q; screen
 see "\| Pools \|" "q goes back"
+see "search \"sales\"" "the list comes back as it was left (its search kept)"
 tm send-keys 4; screen
 see "critical +scope-drift +ticket-triage-bot" "findings view"
 tm send-keys '?'; screen
