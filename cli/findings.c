@@ -56,7 +56,7 @@ int cmd_findings(struct cli_ctx *ctx, int argc, char **argv)
         findings_refresh(ctx->store, ctx->config, clock_today(), ctx->who.login, &sum, &ctx->err);
     struct finding *list = NULL;
     size_t n = 0;
-    struct finding_filter f = {rule, severity, NULL, all};
+    struct finding_filter f = {.rule = rule, .severity = severity, .include_resolved = all};
     if (st == ST_OK)
         st = findings_list(ctx->store, &f, &list, &n, &ctx->err);
     if (st != ST_OK)

@@ -160,6 +160,37 @@ static char *dup_col(sqlite3_stmt *st, int c)
     return sqlite3_column_type(st, c) == SQLITE_NULL ? NULL : xstrdup(store_col_text(st, c));
 }
 
+/* ?7: text a finding must contain (pool, subject, rule or explanation), NULL for any. */
+#define FINDINGS_SEARCH                                                                            \
+    "(?7 IS NULL OR instr(lower(coalesce(pool_id, '') || ' ' || subject || ' ' || rule || ' ' || " \
+    "explanation), lower(?7)) > 0)"
+
+enum status findings_count(struct store *s, const struct finding_filter *f, size_t *n,
+                           struct strbuf *err)
+{
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    enum status rc = store_stmt(s,
+                                "SELECT count(*) FROM finding WHERE (?1 IS NULL OR rule = ?1) AND "
+                                "(?2 IS NULL OR severity = ?2) AND (?3 IS NULL OR pool_id = ?3) "
+                                "AND (?4 OR state <> 'resolved') AND " FINDINGS_SEARCH,
+                                &st, err);
+    if (rc != ST_OK)
+        return rc;
+    store_bind_text(st, 1, f ? f->rule : NULL);
+    store_bind_text(st, 2, f ? f->severity : NULL);
+    store_bind_text(st, 3, f ? f->pool_id : NULL);
+    sqlite3_bind_int(st, 4, f && f->include_resolved);
+    store_bind_text(st, 7, f && f->search && *f->search ? f->search : NULL);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *n = (size_t)sqlite3_column_int64(st, 0);
+    else
+        rc = store_error(s, step, "findings", err);
+    store_stmt_done(st);
+    return rc;
+}
+
 enum status findings_list(struct store *s, const struct finding_filter *f, struct finding **out,
                           size_t *n, struct strbuf *err)
 {
@@ -173,8 +204,10 @@ enum status findings_list(struct store *s, const struct finding_filter *f, struc
     "detected_at, updated_at, resolved_at FROM finding WHERE (?1 IS NULL OR rule = ?1) AND "       \
     "(?2 IS NULL OR severity = ?2) AND "
 #define FINDINGS_ORDER                                                                             \
-    " AND (?4 OR state <> 'resolved') ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' "  \
-    "THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, coalesce(pool_id, ''), rule, subject"
+    " AND (?4 OR state <> 'resolved') AND " FINDINGS_SEARCH " ORDER BY CASE severity WHEN "        \
+    "'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, coalesce(pool_id, "     \
+    "''), "                                                                                        \
+    "rule, subject LIMIT ?5 OFFSET ?6"
     enum status rc = store_stmt(s,
                                 f && f->pool_id ? FINDINGS_SELECT "pool_id = ?3" FINDINGS_ORDER
                                                 : FINDINGS_SELECT "?3 IS NULL" FINDINGS_ORDER,
@@ -187,6 +220,9 @@ enum status findings_list(struct store *s, const struct finding_filter *f, struc
     store_bind_text(st, 2, f ? f->severity : NULL);
     store_bind_text(st, 3, f ? f->pool_id : NULL);
     sqlite3_bind_int(st, 4, f && f->include_resolved);
+    sqlite3_bind_int64(st, 5, f && f->limit ? (sqlite3_int64)f->limit : -1);
+    sqlite3_bind_int64(st, 6, f ? (sqlite3_int64)f->offset : 0);
+    store_bind_text(st, 7, f && f->search && *f->search ? f->search : NULL);
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {

@@ -38,6 +38,8 @@ struct finding_filter {
     const char *severity; /* NULL: any */
     const char *pool_id;  /* NULL: any */
     bool include_resolved;
+    const char *search;   /* NULL or "": any; else text in pool, subject, rule or explanation */
+    size_t offset, limit; /* a page of the list; limit 0: every finding */
 };
 
 /* Findings ordered by severity (critical first), then pool and rule. *out is a new array of *n;
@@ -45,6 +47,9 @@ struct finding_filter {
 enum status findings_list(struct store *s, const struct finding_filter *f, struct finding **out,
                           size_t *n, struct strbuf *err);
 void findings_free(struct finding *arr, size_t n);
+/* How many findings findings_list would return for f (offset and limit ignored). */
+enum status findings_count(struct store *s, const struct finding_filter *f, size_t *n,
+                           struct strbuf *err);
 /* Findings that are not resolved, counted by severity rank (rule_severity_rank: 1 low .. 4
  * critical); by_rank has 5 slots. One aggregate query (the dashboard). */
 enum status findings_count_by_severity(struct store *s, int by_rank[5], struct strbuf *err);

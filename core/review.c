@@ -245,7 +245,7 @@ static enum status pool_active_findings(struct store *s, const char *pool_id, js
 {
     struct finding *list = NULL;
     size_t n = 0;
-    struct finding_filter f = {NULL, NULL, pool_id, false};
+    struct finding_filter f = {.pool_id = pool_id};
     enum status rc = findings_list(s, &f, &list, &n, err);
     *out = json_array();
     for (size_t i = 0; rc == ST_OK && i < n; i++)
@@ -906,7 +906,7 @@ static enum status pool_risk(struct store *s, const char *pool_id, int *rank, ch
 {
     struct finding *list = NULL;
     size_t n = 0;
-    struct finding_filter f = {NULL, NULL, pool_id, false};
+    struct finding_filter f = {.pool_id = pool_id};
     enum status rc = findings_list(s, &f, &list, &n, err);
     *rank = 0;
     *top = NULL;

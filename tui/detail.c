@@ -205,7 +205,7 @@ static void findings_lines(struct tui_app *app, const struct pool *p)
 {
     struct finding *f = NULL;
     size_t nf = 0;
-    struct finding_filter ff = {NULL, NULL, p->id, false};
+    struct finding_filter ff = {.pool_id = p->id};
     struct strbuf err;
     sb_init(&err);
     if (findings_list(app->opts->store, &ff, &f, &nf, &err) == ST_OK) {

@@ -279,15 +279,28 @@ bool tui_detail_back(struct tui_app *app, enum tui_action a)
 static void findings_recalc(struct tui_app *app)
 {
     tui_rows_clear(app);
+    app->base = 0;
     snprintf(app->header, sizeof app->header, "%-8s %-21s %-24s %-12s %s", "SEVERITY", "RULE",
              "POOL / SUBJECT", "STATE", "EXPLANATION");
+    struct strbuf err;
+    sb_init(&err);
+    struct finding_filter ff = {.search = app->search};
+    if (findings_count(app->opts->store, &ff, &app->count, &err) != ST_OK)
+        tui_message(app, "%s", sb_str(&err));
+    sb_done(&err);
+}
+
+/* A page of findings: the list may hold tens of thousands. */
+static void findings_fetch(struct tui_app *app, size_t offset, size_t limit)
+{
     struct finding *f = NULL;
     size_t n = 0;
     struct strbuf err;
     sb_init(&err);
-    struct finding_filter ff = {0};
+    struct finding_filter ff = {.search = app->search, .offset = offset, .limit = limit};
     if (findings_list(app->opts->store, &ff, &f, &n, &err) != ST_OK)
         tui_message(app, "%s", sb_str(&err));
+    app->base = offset;
     for (size_t i = 0; i < n; i++) {
         struct strbuf line;
         sb_init(&line);
@@ -307,7 +320,8 @@ static void findings_recalc(struct tui_app *app)
 const struct view_ops view_findings = {.name = "Findings",
                                        .recalc = findings_recalc,
                                        .draw = tui_list_draw,
-                                       .handle = tui_open_selected};
+                                       .handle = tui_open_selected,
+                                       .fetch = findings_fetch};
 
 /* ---- queue ------------------------------------------------------------------------------ */
 

@@ -70,6 +70,12 @@ see "\| Pools \|" "q goes back"
 see "search \"sales\"" "the list comes back as it was left (its search kept)"
 tm send-keys 4; screen
 see "critical +scope-drift +ticket-triage-bot" "findings view"
+tm send-keys / s c o p e - d r i f t; screen
+see "scope-drift +ticket-triage-bot" "findings search (in core)"
+checks=$((checks + 1))
+grep -Eq "^(high|medium|low|critical) +threshold" "$T/screen" && fail "the search hides other findings"
+tm send-keys Escape; screen
+see "threshold" "Esc brings every finding back"
 tm send-keys '?'; screen
 see "Ctrl-L +redraw the screen" "help from the keymap"
 tm send-keys q R; screen
