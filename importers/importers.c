@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/text.h"
 #include "importers/source.h"
 
 static const struct {
