@@ -306,32 +306,67 @@ void pool_period_bounds(const struct pool *p, int32_t day, int32_t *start, int32
     *end = e;
 }
 
-enum status pool_consumed(struct store *s, const struct pool *p, int32_t from, int32_t to,
-                          int64_t *micros, struct strbuf *err)
+/* How consumption is measured in each kind of unit (DESIGN.md section 2): the amount over
+ * usage_rollup, the extra condition (?4 binds the currency), and the two hot queries built from
+ * them as literals so store_stmt can keep them prepared. TO ADD A UNIT KIND: a row here. */
+#define MEASURE_FROM                                                                               \
+    " FROM usage_rollup WHERE pool_id = ?1 AND day >= ?2 AND day < ?3 AND category = 'usage'"
+#define UNIT_MEASURE(amount, cond, binds)                                                          \
+    {                                                                                              \
+        amount, cond, binds, "SELECT coalesce(" amount ", 0)" MEASURE_FROM cond,                   \
+            "SELECT day, " amount MEASURE_FROM cond " GROUP BY day"                                \
+    }
+static const struct unit_measure_row {
+    const char *amount, *cond;
+    bool binds_unit;
+    const char *sql_consumed, *sql_daily;
+} unit_measures[] = {
+    UNIT_MEASURE("sum(tokens) * 1000000", "", false),                      /* tokens */
+    UNIT_MEASURE("sum(credits_micros)", " AND credits_unit <> ''", false), /* credits */
+    UNIT_MEASURE("sum(cost_micros)", " AND currency = ?4", true),          /* a currency */
+};
+#undef UNIT_MEASURE
+#undef MEASURE_FROM
+
+static const struct unit_measure_row *measure_of(const struct pool *p)
 {
-    /* One query per unit kind; the pool's unit picks the column (DESIGN.md section 2). */
-    static const char *const sql_currency =
-        "SELECT coalesce(sum(cost_micros), 0) FROM usage_rollup WHERE pool_id = ?1 AND "
-        "day >= ?2 AND day < ?3 AND category = 'usage' AND currency = ?4";
-    static const char *const sql_tokens =
-        "SELECT coalesce(sum(tokens), 0) * 1000000 FROM usage_rollup WHERE pool_id = ?1 AND "
-        "day >= ?2 AND day < ?3 AND category = 'usage'";
-    static const char *const sql_credits =
-        "SELECT coalesce(sum(credits_micros), 0) FROM usage_rollup WHERE pool_id = ?1 AND "
-        "day >= ?2 AND day < ?3 AND category = 'usage' AND credits_unit <> ''";
-    const char *sql = strcmp(p->unit, "tokens") == 0    ? sql_tokens
-                      : strcmp(p->unit, "credits") == 0 ? sql_credits
-                                                        : sql_currency;
-    sqlite3_stmt *st = NULL;
-    enum status rc = store_stmt(s, sql, &st, err);
+    return strcmp(p->unit, "tokens") == 0    ? &unit_measures[0]
+           : strcmp(p->unit, "credits") == 0 ? &unit_measures[1]
+                                             : &unit_measures[2];
+}
+
+void pool_unit_measure(const struct pool *p, const char **amount, const char **cond,
+                       bool *binds_unit)
+{
+    const struct unit_measure_row *m = measure_of(p);
+    *amount = m->amount;
+    *cond = m->cond;
+    *binds_unit = m->binds_unit;
+}
+
+/* Prepares one of the measure queries for p over [from, to). */
+static enum status measure_stmt(struct store *s, const struct pool *p, const char *sql,
+                                int32_t from, int32_t to, sqlite3_stmt **st, struct strbuf *err)
+{
+    enum status rc = store_stmt(s, sql, st, err);
     if (rc != ST_OK)
         return rc;
     char a[DATE_BUF], b[DATE_BUF];
-    store_bind_text(st, 1, p->id);
-    store_bind_text(st, 2, date_format(from, a));
-    store_bind_text(st, 3, date_format(to, b));
-    if (sql == sql_currency)
-        store_bind_text(st, 4, p->unit);
+    store_bind_text(*st, 1, p->id);
+    store_bind_text(*st, 2, date_format(from, a));
+    store_bind_text(*st, 3, date_format(to, b));
+    if (measure_of(p)->binds_unit)
+        store_bind_text(*st, 4, p->unit);
+    return ST_OK;
+}
+
+enum status pool_consumed(struct store *s, const struct pool *p, int32_t from, int32_t to,
+                          int64_t *micros, struct strbuf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum status rc = measure_stmt(s, p, measure_of(p)->sql_consumed, from, to, &st, err);
+    if (rc != ST_OK)
+        return rc;
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW)
         *micros = sqlite3_column_int64(st, 0);
@@ -368,30 +403,12 @@ enum status pool_finding_rules(struct store *s, const char *pool_id, char ***rul
 enum status pool_daily(struct store *s, const struct pool *p, int32_t from, int32_t to,
                        int64_t *out, struct strbuf *err)
 {
-    static const char *const sql_currency =
-        "SELECT day, sum(cost_micros) FROM usage_rollup WHERE pool_id = ?1 AND day >= ?2 AND "
-        "day < ?3 AND category = 'usage' AND currency = ?4 GROUP BY day";
-    static const char *const sql_tokens =
-        "SELECT day, sum(tokens) * 1000000 FROM usage_rollup WHERE pool_id = ?1 AND day >= ?2 "
-        "AND day < ?3 AND category = 'usage' GROUP BY day";
-    static const char *const sql_credits =
-        "SELECT day, sum(credits_micros) FROM usage_rollup WHERE pool_id = ?1 AND day >= ?2 AND "
-        "day < ?3 AND category = 'usage' AND credits_unit <> '' GROUP BY day";
-    const char *sql = strcmp(p->unit, "tokens") == 0    ? sql_tokens
-                      : strcmp(p->unit, "credits") == 0 ? sql_credits
-                                                        : sql_currency;
     for (int32_t d = from; d < to; d++)
         out[d - from] = 0;
     sqlite3_stmt *st = NULL;
-    enum status rc = store_stmt(s, sql, &st, err);
+    enum status rc = measure_stmt(s, p, measure_of(p)->sql_daily, from, to, &st, err);
     if (rc != ST_OK)
         return rc;
-    char a[DATE_BUF], b[DATE_BUF];
-    store_bind_text(st, 1, p->id);
-    store_bind_text(st, 2, date_format(from, a));
-    store_bind_text(st, 3, date_format(to, b));
-    if (sql == sql_currency)
-        store_bind_text(st, 4, p->unit);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int32_t d;

@@ -73,6 +73,13 @@ int pool_period_months(const struct pool *p);
 enum status pool_consumed(struct store *s, const struct pool *p, int32_t from, int32_t to,
                           int64_t *micros, struct strbuf *err);
 
+/* The measure pool_consumed applies to p's unit, for queries that group it otherwise: the
+ * amount expression over usage_rollup columns (e.g. "sum(cost_micros)"), the extra WHERE
+ * condition (starts with " AND", or ""), and whether that condition binds the currency as ?4.
+ * Static strings. */
+void pool_unit_measure(const struct pool *p, const char **amount, const char **cond,
+                       bool *binds_unit);
+
 /* Daily consumption of p in its own unit for days [from, to): out[i] is day from + i (out has
  * to - from entries, zeroed first). One query. */
 enum status pool_daily(struct store *s, const struct pool *p, int32_t from, int32_t to,

@@ -15,25 +15,6 @@ static const char *const breakdown_column[] = {
     [PB_WORKLOAD] = "workload",
 };
 
-/* The measure of consumption in the pool's unit (as pool_consumed counts it): the amount
- * expression and the condition; ?4 binds the currency when the unit is one. */
-static void unit_measure(const struct pool *p, const char **amount, const char **cond,
-                         bool *binds_unit)
-{
-    *binds_unit = false;
-    if (strcmp(p->unit, "tokens") == 0) {
-        *amount = "sum(tokens) * 1000000";
-        *cond = "";
-    } else if (strcmp(p->unit, "credits") == 0) {
-        *amount = "sum(credits_micros)";
-        *cond = " AND credits_unit <> ''";
-    } else {
-        *amount = "sum(cost_micros)";
-        *cond = " AND currency = ?4";
-        *binds_unit = true;
-    }
-}
-
 void pool_shares_free(struct pool_share *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -49,7 +30,7 @@ enum status pool_breakdown(struct store *s, const struct pool *p, enum pool_brea
     *n = 0;
     const char *amount, *cond;
     bool binds_unit;
-    unit_measure(p, &amount, &cond, &binds_unit);
+    pool_unit_measure(p, &amount, &cond, &binds_unit);
     struct strbuf sql;
     sb_init(&sql);
     sb_addf(&sql,
