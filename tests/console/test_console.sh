@@ -2,7 +2,7 @@
 # The console in a real terminal (tmux): dashboard, jumps, the pools list, a pool's detail with
 # its ledger, sparkline and findings, incremental search, help from the keymap, role switch,
 # resize to 80x24 and a too-small notice, NO_COLOR, and a pool name with an escape sequence.
-source "$(dirname "$0")/../cli/lib.sh"
+source "$(dirname "$0")/lib.sh"
 export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset CREDENCE_DB
 "$BIN" demo --no-ui >/dev/null 2>&1 || { echo "demo failed"; exit 1; }
@@ -10,19 +10,6 @@ export CREDENCE_DB="$XDG_DATA_HOME/credence/demo.db" CREDENCE_NOW=2026-11-24
 # a pool whose name carries an escape sequence must show '?' and never reach the terminal raw
 sqlite3 "$CREDENCE_DB" "UPDATE pool SET name = 'Evil' || char(27) || '[2J name' WHERE id = 'agent-sandbox'"
 SOCK="credence-test-$$"
-tm() { tmux -L "$SOCK" "$@"; }
-screen() { sleep "${1:-0.8}"; tm capture-pane -p >"$T/screen"; }
-see() { # PATTERN description: waits up to 6 s for the pattern (the machine may be busy)
-    checks=$((checks + 1))
-    local i
-    for i in $(seq 30); do
-        grep -Eq -- "$1" "$T/screen" && return 0
-        sleep 0.2
-        tm capture-pane -p >"$T/screen"
-    done
-    fail "$2: screen lacks /$1/"
-    sed 's/^/    | /' "$T/screen" | head -30
-}
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 tm new-session -d -x 120 -y 40 "env CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW $BIN --as dana; sleep 30"
 screen 1.5

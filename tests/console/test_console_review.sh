@@ -2,7 +2,7 @@
 # The console's review tools in a real terminal (tmux): the Pools list sorted and filtered, Space
 # marks with one bulk decision (one audit event each), config.ini [keys] rebinding, and pushes
 # running in the background against a local fake provider while the console is open.
-source "$(dirname "$0")/../cli/lib.sh"
+source "$(dirname "$0")/lib.sh"
 export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset CREDENCE_DB
 "$BIN" demo --no-ui >/dev/null 2>&1 || { echo "demo failed"; exit 1; }
@@ -15,19 +15,7 @@ view-pools = F3, 3
 view-findings = ctrl-f
 INI
 SOCK="credence-review-$$"
-tm() { tmux -L "$SOCK" "$@"; }
-screen() { sleep "${1:-0.5}"; tm capture-pane -p >"$T/screen"; }
-see() { # PATTERN description: waits up to 6 s for the pattern (the machine may be busy)
-    checks=$((checks + 1))
-    local i
-    for i in $(seq 30); do
-        grep -Eq -- "$1" "$T/screen" && return 0
-        sleep 0.2
-        tm capture-pane -p >"$T/screen"
-    done
-    fail "$2: screen lacks /$1/"
-    sed 's/^/    | /' "$T/screen" | head -30
-}
+SCREEN_WAIT=0.5
 trap 'tm kill-server 2>/dev/null; kill $FAKE_PID 2>/dev/null; rm -rf "$T"' EXIT
 pending_before=$(sql "SELECT count(*) FROM outbox WHERE state = 'pending' AND provider = 'openai' AND due_at <= '2026-11-25'")
 tm new-session -d -x 120 -y 40 "env CREDENCE_CONFIG=$T/config.ini CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW OPENAI_ADMIN_KEY=$OPENAI_ADMIN_KEY ANTHROPIC_ADMIN_KEY=$ANTHROPIC_ADMIN_KEY LITELLM_MASTER_KEY=$LITELLM_MASTER_KEY WEBHOOK_SECRET=$WEBHOOK_SECRET $BIN --as dana; sleep 30"

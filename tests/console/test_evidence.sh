@@ -3,7 +3,7 @@
 # and to a decision's evidence (snapshot, reason, signature, outbox state, audit events), f cycles
 # the filters, the chain status line is on every screen, decide keys are refused without touching
 # the database, an owner sees only their own pools, and a tampered audit row shows as broken.
-source "$(dirname "$0")/../cli/lib.sh"
+source "$(dirname "$0")/lib.sh"
 export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 setup_org
 python3 "$FIX/gen_usage.py" sql | sqlite3 "$CREDENCE_DB"
@@ -23,16 +23,6 @@ expect_eq "$(sql "SELECT json_extract(snapshot, '$.recommendation.action') FROM 
 # the console runs after the due date, so open items are overdue
 NOW=2026-12-20
 SOCK="credence-evtest-$$"
-tm() { tmux -L "$SOCK" "$@"; }
-screen() { sleep "${1:-0.8}"; tm capture-pane -p >"$T/screen"; }
-see() { # PATTERN description
-    checks=$((checks + 1))
-    grep -Eq -- "$1" "$T/screen" || { fail "$2: screen lacks /$1/"; sed 's/^/    | /' "$T/screen" | head -40; }
-}
-lacks() { # PATTERN description
-    checks=$((checks + 1))
-    ! grep -Eq -- "$1" "$T/screen" || { fail "$2: screen shows /$1/"; sed 's/^/    | /' "$T/screen" | head -40; }
-}
 state() { sql "SELECT count(*), group_concat(id || action || signed, ',') FROM decision; SELECT group_concat(id || state, ',') FROM outbox; SELECT count(*), max(hash) FROM audit_event; SELECT group_concat(id || state, ',') FROM review_item"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 events=$(sql "SELECT count(*) FROM audit_event")

@@ -3,7 +3,7 @@
 # with Tab completion (common prefix, candidate list, a directory's '/'), Enter imports with a
 # progress bar, the result lands in the message line, the history and the database; a bad file
 # shows its located error and changes nothing; already-imported files and refusals are said.
-source "$(dirname "$0")/../cli/lib.sh"
+source "$(dirname "$0")/lib.sh"
 export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset CREDENCE_DB
 "$BIN" demo --no-ui >/dev/null 2>&1 || { echo "demo failed"; exit 1; }
@@ -15,16 +15,6 @@ touch "$D/.hidden-nov.csv"
 # a bad row: the file is rejected whole with the row and column named
 sed '4s/,0.33,0.33,/,0.3x3,0.3x3,/' "$FIX/usage/focus-2026-11.csv" | sed 's/payer-1/payer-2/' >"$D/bad.csv"
 SOCK="credence-imports-$$"
-tm() { tmux -L "$SOCK" "$@"; }
-screen() { sleep "${1:-0.8}"; tm capture-pane -p >"$T/screen"; }
-see() { # PATTERN description
-    checks=$((checks + 1))
-    grep -Eq -- "$1" "$T/screen" || { fail "$2: screen lacks /$1/"; sed 's/^/    | /' "$T/screen" | head -40; }
-}
-lacks() { # PATTERN description
-    checks=$((checks + 1))
-    ! grep -Eq -- "$1" "$T/screen" || { fail "$2: screen has /$1/"; sed 's/^/    | /' "$T/screen" | head -40; }
-}
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 imports_before=$(sql "SELECT count(*) FROM import")
 

@@ -3,26 +3,18 @@
 # theme shows its FILE:LINE error in the message line and the console still draws with the
 # default, an unknown name falls back the same way, [ui] theme in the config, NO_COLOR wins over
 # any theme, and review --list-themes names each theme's source.
-source "$(dirname "$0")/../cli/lib.sh"
+source "$(dirname "$0")/lib.sh"
 export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset CREDENCE_DB NO_COLOR
 "$BIN" demo --no-ui >/dev/null 2>&1 || { echo "demo failed"; exit 1; }
 export CREDENCE_DB="$XDG_DATA_HOME/credence/demo.db" CREDENCE_NOW=2026-11-24
 n=0 # one tmux server per console: a server just killed may still hold its socket
-tm() { tmux -L "credence-theme-$$-$n" "$@"; }
-screen() { sleep "${1:-0.8}"; tm capture-pane -e -p >"$T/screen"; }
-see() { # PATTERN description
-    checks=$((checks + 1))
-    grep -Eq -- "$1" "$T/screen" || { fail "$2: screen lacks /$1/"; cat -v "$T/screen" | sed 's/^/    | /' | head -12; }
-}
-lacks() { # PATTERN description
-    checks=$((checks + 1))
-    ! grep -Eq -- "$1" "$T/screen" || { fail "$2: screen has /$1/"; cat -v "$T/screen" | sed 's/^/    | /' | head -12; }
-}
+CAPTURE=(-e -p)
 # console ENV... -- ARGS...: a fresh console at 120x30 with the environment and arguments given
 console() {
     tm kill-server 2>/dev/null
     n=$((n + 1))
+    SOCK="credence-theme-$$-$n"
     tm new-session -d -x 120 -y 30 "env XDG_CONFIG_HOME=$XDG_CONFIG_HOME CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW TERM=$TERM $* ; sleep 30"
     screen 1.5
 }

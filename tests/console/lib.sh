@@ -1,0 +1,33 @@
+# Helpers of the console tests (tmux): sourced after the CLI helpers, which it loads. A test sets
+# SOCK (one tmux server per console it starts) and drives the console with tm send-keys.
+source "$(dirname "${BASH_SOURCE[0]}")/../cli/lib.sh"
+SOCK="credence-console-$$"
+SCREEN_WAIT=${SCREEN_WAIT:-0.8}
+CAPTURE=(-p) # test_theme adds -e to keep the colours in the capture
+tm() { tmux -L "$SOCK" "$@"; }
+# screen [SECONDS]: waits, then captures the pane into $T/screen
+screen() {
+    sleep "${1:-$SCREEN_WAIT}"
+    tm capture-pane "${CAPTURE[@]}" >"$T/screen"
+}
+show_screen() { cat -v "$T/screen" | sed 's/^/    | /' | head -40; }
+# see PATTERN DESCRIPTION: the pane shows PATTERN, waiting up to 6 s (the machine may be busy)
+see() {
+    checks=$((checks + 1))
+    local i
+    for i in $(seq 30); do
+        grep -Eq -- "$1" "$T/screen" && return 0
+        sleep 0.2
+        tm capture-pane "${CAPTURE[@]}" >"$T/screen"
+    done
+    fail "$2: screen lacks /$1/"
+    show_screen
+}
+# lacks PATTERN DESCRIPTION: the pane (as last captured) does not show PATTERN
+lacks() {
+    checks=$((checks + 1))
+    ! grep -Eq -- "$1" "$T/screen" || {
+        fail "$2: screen shows /$1/"
+        show_screen
+    }
+}
