@@ -14,85 +14,8 @@
 
 #include "importers/importers.h"
 
-#define MAX_CAPTURED 64
-
-/* What a read produced: each record as one line of text, each rejected row located. */
-struct capture {
-    char *rec[MAX_CAPTURED];
-    char *rej[MAX_CAPTURED];
-    int nrec, nrej;
-    int stop; /* reject stops the read (no --skip-bad-rows) */
-};
-
-static enum status cap_emit(void *ctx, const struct usage_record *r, struct strbuf *err)
-{
-    (void)err;
-    struct capture *c = ctx;
-    char d[DATE_BUF];
-    struct strbuf s;
-    sb_init(&s);
-    sb_addf(&s, "%s|%s|%s|%s|%s|%s|%s|%s|%lld %s|tok=%lld|qty=%lld %s|cr=%lld %s|%s", r->provider,
-            r->account, r->api_key, r->workload, r->model, r->service, date_format(r->day, d),
-            usage_category_name(r->category), (long long)r->cost_micros, r->currency,
-            (long long)r->tokens, (long long)r->quantity_micros, r->quantity_unit,
-            (long long)r->credits_micros, r->credits_unit, r->scope_key);
-    for (int i = 0; i < r->ntags; i++)
-        sb_addf(&s, "|%s=%s", r->tag_keys[i], r->tag_values[i]);
-    assert_true(c->nrec < MAX_CAPTURED);
-    c->rec[c->nrec++] = sb_steal(&s);
-    return ST_OK;
-}
-
-static enum status cap_reject(void *ctx, const struct src_row *row, long line, long col,
-                              const char *message, struct strbuf *err)
-{
-    struct capture *c = ctx;
-    assert_null(row); /* JSON rejects name a JSON path, not a row */
-    assert_int_equal(line, 0);
-    struct strbuf s;
-    sb_init(&s);
-    sb_addf(&s, "%ld:%ld: %s", line, col, message);
-    assert_true(c->nrej < MAX_CAPTURED);
-    c->rej[c->nrej++] = sb_steal(&s);
-    if (c->stop) {
-        sb_setf(err, "%s", message);
-        return ST_BAD_DATA;
-    }
-    return ST_OK;
-}
-
-static void cap_done(struct capture *c)
-{
-    for (int i = 0; i < c->nrec; i++)
-        free(c->rec[i]);
-    for (int i = 0; i < c->nrej; i++)
-        free(c->rej[i]);
-    memset(c, 0, sizeof *c);
-}
-
-struct fixture {
-    char dir[64];
-    char path[128];
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/credence-json-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/t.json", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    unlink(f->path);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+#define FIXTURE_FILE "t.json"
+#include "tests/unit/usage_capture.h"
 
 /* Writes text to the fixture's file and reads it as format fmt into c. */
 static enum status read_text(struct fixture *f, enum imp_format fmt, const char *text,
@@ -102,6 +25,7 @@ static enum status read_text(struct fixture *f, enum imp_format fmt, const char 
     assert_non_null(fp);
     assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
     fclose(fp);
+    c->json = true;
     struct usage_sink sink = {.emit = cap_emit, .reject = cap_reject, .ctx = c};
     return imp_read(fmt, f->path, &sink, NULL, err);
 }
@@ -114,6 +38,7 @@ static void read_fixture(const char *path, enum imp_format fmt, struct capture *
     enum imp_format got;
     assert_int_equal(imp_detect(path, &got, NULL, &err), ST_OK);
     assert_int_equal(got, fmt);
+    c->json = true;
     struct usage_sink sink = {.emit = cap_emit, .reject = cap_reject, .ctx = c};
     assert_int_equal(imp_read(fmt, path, &sink, NULL, &err), ST_OK);
     assert_int_equal(c->nrej, 0);
