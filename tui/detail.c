@@ -2,7 +2,6 @@
  * forecast, a 90-day daily burn bar chart with the daily allowance line, consumption by model,
  * key and workload, findings with their framework references, the recommendation, the decision
  * history and the pool's provider actions. Built as lines in recalc; the list scrolls them. */
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +15,6 @@
 
 #define CHART_DAYS   90
 #define CHART_HEIGHT 8
-
-static bool utf8_locale(void)
-{
-    return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-}
 
 /* The daily burn of the last CHART_DAYS days as bars, averaged over days per column when the
  * screen is narrower than the days, with the daily allowance (what is available this period
@@ -52,10 +46,7 @@ static void burn_chart(struct tui_app *app, const struct pool *p, int32_t today,
     }
     if (max <= 0)
         max = 1;
-    bool utf8 = utf8_locale();
-    static const char *const eighths[] = {" ",      "\u2581", "\u2582", "\u2583", "\u2584",
-                                          "\u2585", "\u2586", "\u2587", "\u2588"};
-    static const char *const ascii[] = {" ", ".", ".", "_", "_", "o", "o", "#", "#"};
+    bool utf8 = tui_utf8();
     /* the allowance sits in the row whose band holds it */
     int line_row = allowance > 0 ? (int)((allowance * CHART_HEIGHT - 1) / max) : -1;
     char a[AMOUNT_BUF], d1[DATE_BUF], d2[DATE_BUF];
@@ -76,9 +67,9 @@ static void burn_chart(struct tui_app *app, const struct pool *p, int32_t today,
             /* eighths of this row the bar fills */
             int64_t fill = col[c] * CHART_HEIGHT * 8 / max - (int64_t)r * 8;
             if (fill >= 8)
-                sb_adds(&line, utf8 ? eighths[8] : ascii[8]);
+                sb_adds(&line, tui_block(8));
             else if (fill > 0)
-                sb_adds(&line, utf8 ? eighths[fill] : ascii[fill]);
+                sb_adds(&line, tui_block((int)fill));
             else if (r == line_row)
                 sb_adds(&line, utf8 ? "\u2500" : "-");
             else
@@ -107,7 +98,7 @@ static void breakdown(struct tui_app *app, const struct pool *p, enum pool_break
     }
     tui_rows_add(app, NULL, CR_HEADER, "%-34s %14s %6s %10s", title, "CONSUMED", "SHARE",
                  "REQUESTS");
-    bool utf8 = utf8_locale();
+    bool utf8 = tui_utf8();
     for (size_t i = 0; i < n; i++) {
         char a[AMOUNT_BUF];
         double pct = total > 0 ? 100.0 * (double)sh[i].amount / (double)total : 0.0;

@@ -1,6 +1,5 @@
 /* The Imports screen: the history of import runs (newest first) with their row counts, one
  * import's detail on Enter, and `i`: a path prompt, then the import with a progress bar. */
-#include <langinfo.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,7 +184,7 @@ static void progress_draw(struct progress *p, uint64_t done, uint64_t total, uin
     double secs = (double)(now_ms() - p->start_ms) / 1000.0;
     double rate = secs > 0 ? (double)rows / secs : 0;
     int barw = width - 12;
-    bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    bool utf8 = tui_utf8();
     sb_reset(&sb);
     if (total > 0) {
         double frac = done >= total ? 1.0 : (double)done / (double)total;

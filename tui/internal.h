@@ -158,6 +158,10 @@ bool tui_marked(const struct tui_app *app, const char *key);
 void tui_marks_clear(struct tui_app *app);
 
 /* views.c */
+/* True in a UTF-8 locale (charts use block characters, else ASCII). */
+bool tui_utf8(void);
+/* A cell filled eighths/8 from the bottom: a block character, or ASCII outside UTF-8. */
+const char *tui_block(int eighths);
 extern const struct view_ops view_dashboard, view_queue, view_pools, view_findings, view_outbox,
     view_detail, view_help;
 void tui_rows_clear(struct tui_app *app);

@@ -325,21 +325,29 @@ const struct view_ops view_findings = {.name = "Findings",
 
 /* ---- queue ------------------------------------------------------------------------------ */
 
-/* A sparkline of values (block characters; ASCII without UTF-8) appended to sb. */
-static void sparkline(struct strbuf *sb, const int64_t *v, int n)
+bool tui_utf8(void)
+{
+    return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+const char *tui_block(int eighths)
 {
     static const char *const blocks[] = {" ",      "\u2581", "\u2582", "\u2583", "\u2584",
                                          "\u2585", "\u2586", "\u2587", "\u2588"};
     static const char *const ascii[] = {" ", ".", ".", "_", "_", "o", "o", "#", "#"};
-    bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    int k = eighths < 0 ? 0 : eighths > 8 ? 8 : eighths;
+    return tui_utf8() ? blocks[k] : ascii[k];
+}
+
+/* A sparkline of values appended to sb. */
+static void sparkline(struct strbuf *sb, const int64_t *v, int n)
+{
     int64_t max = 1;
     for (int i = 0; i < n; i++)
         if (v[i] > max)
             max = v[i];
-    for (int i = 0; i < n; i++) {
-        int level = v[i] > 0 ? 1 + (int)(7 * v[i] / max) : 0;
-        sb_adds(sb, utf8 ? blocks[level] : ascii[level]);
-    }
+    for (int i = 0; i < n; i++)
+        sb_adds(sb, tui_block(v[i] > 0 ? 1 + (int)(7 * v[i] / max) : 0));
 }
 
 /* A utilisation bar of `width` cells ('#' filled, '.' empty; '!' cells past 100%). */
