@@ -58,36 +58,45 @@ static enum status demo_load(struct cli_ctx *ctx, struct load_summary *people,
 
 struct demo_story {
     int64_t usage_rows;
+    size_t exports;
     int findings, items, decided;
 };
 
-/* Usage (through the FOCUS importer), findings, and a campaign half-way done. */
+/* Writes the providers' exports beside the database and imports each through the pipeline the
+ * CLI and the console use, format detected from the content as a user's file would be. */
+static enum status demo_import_usage(struct cli_ctx *ctx, const char *db_path, int32_t today,
+                                     struct demo_story *out)
+{
+    struct strbuf dir;
+    sb_init(&dir);
+    const char *slash = strrchr(db_path, '/');
+    sb_addf(&dir, "%.*s/demo-exports", slash ? (int)(slash - db_path) : 1, slash ? db_path : ".");
+    struct demo_export *files = NULL;
+    size_t n = 0;
+    enum status st = demo_usage_write(ctx->store, today, sb_str(&dir), &files, &n, &ctx->err);
+    for (size_t i = 0; st == ST_OK && i < n; i++) {
+        struct imports_request req = {.path = files[i].path, .actor = DEMO_ADMIN};
+        struct imports_result res;
+        st = imports_run_file(ctx->store, &cli_usage_reader, &req, NULL, &res, &ctx->err);
+        if (st == ST_OK && strcmp(res.format, files[i].format) != 0) {
+            sb_setf(&ctx->err, "%s: read as %s, written as %s (%s)", files[i].path, res.format,
+                    files[i].format, files[i].what);
+            st = ST_INTERNAL;
+        }
+        if (st == ST_OK)
+            out->usage_rows += res.sum.rows_imported;
+    }
+    out->exports = n;
+    demo_exports_free(files, n);
+    sb_done(&dir);
+    return st;
+}
+
+/* Usage (through the importers), findings, and a campaign half-way done. */
 static enum status demo_story(struct cli_ctx *ctx, const char *db_path, struct demo_story *out)
 {
     int32_t today = clock_today();
-    struct strbuf csv;
-    sb_init(&csv);
-    const char *slash = strrchr(db_path, '/');
-    sb_addf(&csv, "%.*s/demo-usage-focus.csv", slash ? (int)(slash - db_path) : 1,
-            slash ? db_path : ".");
-    enum status st = demo_usage_write(ctx->store, today, sb_str(&csv), &ctx->err);
-    char sha[SHA256_HEX_BUF];
-    if (st == ST_OK)
-        st = sha256_file(sb_str(&csv), sha, &ctx->err);
-    struct usage_import *ui = NULL;
-    struct usage_import_opts opts = {
-        .file_name = sb_str(&csv), .sha256 = sha, .format = "focus", .actor = DEMO_ADMIN};
-    if (st == ST_OK)
-        st = usage_import_begin(ctx->store, &opts, &ui, &ctx->err);
-    struct usage_import_summary sum = {0};
-    if (st == ST_OK) {
-        struct usage_sink sink = usage_import_sink(ui);
-        st = imp_read(IMP_FOCUS, sb_str(&csv), &sink, NULL, &ctx->err);
-    }
-    if (st == ST_OK)
-        st = usage_import_finish(ui, &sum, &ctx->err);
-    usage_import_free(&ui);
-    out->usage_rows = sum.rows_imported;
+    enum status st = demo_import_usage(ctx, db_path, today, out);
     struct findings_summary fs;
     if (st == ST_OK)
         st = findings_refresh(ctx->store, NULL, today, DEMO_PERSON, &fs, &ctx->err);
@@ -141,7 +150,6 @@ static enum status demo_story(struct cli_ctx *ctx, const char *db_path, struct d
         }
         identity_done(&who);
     }
-    sb_done(&csv);
     return st;
 }
 
@@ -212,9 +220,9 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
                pools.rows);
         printf("  demo person: %s (owner, custodian and auditor); admin: %s\n", DEMO_PERSON,
                DEMO_ADMIN);
-        printf("  %lld usage rows imported (FOCUS export, through the importer); %d open "
-               "findings\n",
-               (long long)story.usage_rows, story.findings);
+        printf("  %lld usage rows imported from %zu provider exports in every supported format "
+               "(FOCUS, OpenAI, Anthropic, LiteLLM; JSON pages and CSV); %d open findings\n",
+               (long long)story.usage_rows, story.exports, story.findings);
         printf("  campaign %s: %d of %d items decided by %zu reviewers\n", DEMO_CAMPAIGN,
                story.decided, story.items,
                sizeof demo_reviewers_done / sizeof demo_reviewers_done[0]);

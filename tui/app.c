@@ -451,6 +451,8 @@ int tui_run(const struct tui_opts *opts)
                                     : km_action_name(km_lookup(ch)));
         if (ch == KEY_RESIZE) {
             clearok(curscr, TRUE);
+            if (app.view->recalc_on_resize)
+                app.dirty = true;
             continue;
         }
         app.message[0] = '\0';

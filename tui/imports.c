@@ -24,8 +24,10 @@ static void short_time(const char *iso, char *out, size_t cap)
 static void imports_recalc(struct tui_app *app)
 {
     tui_rows_clear(app);
-    snprintf(app->header, sizeof app->header, "%-16s %-18s %-9s %6s %8s %8s %-8s %-10s %s", "WHEN",
-             "FILE", "FORMAT", "ROWS", "IMPORTED", "REJECTED", "WHO", "STATUS", "SHA256");
+    /* the file name takes the width the other columns leave (they need 82) */
+    int file_w = COLS - 82 > 48 ? 48 : COLS - 82 < 18 ? 18 : COLS - 82;
+    snprintf(app->header, sizeof app->header, "%-16s %-*s %-9s %6s %8s %8s %-8s %-10s %s", "WHEN",
+             file_w, "FILE", "FORMAT", "ROWS", "IMPORTED", "REJECTED", "WHO", "STATUS", "SHA256");
     struct import_entry *e = NULL;
     size_t n = 0;
     struct strbuf err;
@@ -39,7 +41,7 @@ static void imports_recalc(struct tui_app *app)
         struct strbuf line;
         sb_init(&line);
         sb_addf(&line, "%-16s ", when);
-        text_fit(&line, imports_basename(e[i].file_name), 18, true);
+        text_fit(&line, imports_basename(e[i].file_name), file_w, true);
         sb_addc(&line, ' ');
         text_fit(&line, e[i].format[0] ? e[i].format : e[i].kind, 9, true);
         sb_addf(&line, " %6lld %8lld %8lld ", (long long)e[i].rows_read,
@@ -70,8 +72,11 @@ static bool imports_handle(struct tui_app *app, enum tui_action a)
     return false;
 }
 
-const struct view_ops view_imports = {
-    .name = "Imports", .recalc = imports_recalc, .draw = tui_list_draw, .handle = imports_handle};
+const struct view_ops view_imports = {.name = "Imports",
+                                      .recalc = imports_recalc,
+                                      .draw = tui_list_draw,
+                                      .handle = imports_handle,
+                                      .recalc_on_resize = true};
 
 /* ---- one import ------------------------------------------------------------------------- */
 

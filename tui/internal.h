@@ -57,6 +57,7 @@ struct view_ops {
     /* Paged lists: recalc only sets app->count; fetch loads rows [offset, offset + limit) into
      * app->rows with app->base = offset. NULL: recalc loads every row. */
     void (*fetch)(struct tui_app *app, size_t offset, size_t limit);
+    bool recalc_on_resize; /* rows are laid out for the terminal's width */
 };
 
 /* The Pools screen's filters and order (kept while the console runs). */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: one command builds a database in which every rule fires on its pool, usage came in
-# through the FOCUS importer, and the 2026-Q4 campaign is half-way done; it can be rebuilt.
+# through every importer (8 provider exports), and the 2026-Q4 campaign is half-way done.
 source "$(dirname "$0")/lib.sh"
 unset CREDENCE_DB
 c demo --no-ui
@@ -21,6 +21,16 @@ want = {"threshold", "exhaustion", "burn-spike", "scope-drift", "pooled-identiti
 assert want <= rules, want - rules
 PY
 expect_eq "$(sqlite3 "$DEMO" "SELECT count(*) FROM finding WHERE rule IN ('dormant','review-overdue') AND state = 'resolved'")" "2" "decisions resolved dormant and review-overdue"
+# usage came in through every importer: each export names its format and feeds pools
+expect_eq "$(sqlite3 "$DEMO" "SELECT group_concat(format || ':' || n, ' ') FROM (SELECT i.format, count(DISTINCT i.id) AS n FROM import i JOIN usage_rollup r ON r.import_id = i.id AND r.pool_id IS NOT NULL WHERE i.kind = 'usage' AND i.status = 'done' GROUP BY i.format ORDER BY i.format)")" \
+    "anthropic:2 focus:1 litellm:2 openai:3" "8 exports in 4 formats, each attributed to pools"
+expect_eq "$(ls "$XDG_DATA_HOME/credence/demo-exports" | tr '\n' ' ')" \
+    "anthropic-console-cost.csv anthropic-usage-report.json completions_usage_2025-06-01_2026-11-24.csv embeddings_usage_2025-06-01_2026-11-24.csv focus-cloud-marketplaces.csv litellm-spend-logs-last-30-days.csv litellm-spend-logs.json openai-costs.json " \
+    "the exports stay beside the demo for a newcomer to read"
+# a cost export and a token export of one unknown key are one finding with both
+c --as dana findings --rule unregistered-usage
+expect_out "705.00 USD and 120,000,000 tokens on openai account proj_shadow99, key key_Shadow1" "cost and tokens of one unregistered key together"
+expect_out "^2 findings shown" "one finding per unregistered key"
 c --as dana queue --json
 expect_out '"kind": "campaign"' "dana has campaign items"
 c --as grace audit verify

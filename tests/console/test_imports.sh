@@ -24,7 +24,9 @@ screen 1.5
 tm send-keys 7; screen
 see "\| Imports \|" "7 opens the Imports screen"
 see "WHEN +FILE +FORMAT +ROWS +IMPORTED +REJECTED" "history header"
-see "demo-usage-focus.* focus +10147 +10147 +0 avery +done" "the demo's import is in the history"
+see "focus-cloud-marketplaces.csv +focus +1968 +1968 +0 avery +done" "the demo's FOCUS import is in the history"
+see "openai-costs.json +openai +6954 +6954 +0 avery +done" "and its OpenAI costs pages"
+see "litellm-spend-logs-last-30-days.csv +litellm +690 +690 +0 avery +done" "a long file name fits at 120 columns"
 tm send-keys i; screen
 see "import usage needs the admin role; dana has" "a refusal in the message line"
 tm send-keys 3; screen
