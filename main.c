@@ -132,9 +132,15 @@ static const struct command commands[] = {
      "who is also the custodian cannot approve alone ([sod] owner_not_custodian, default true).\n"
      "The decision, its provider actions and its audit event are written together; a person\n"
      "with a registered signing key signs the event. Refusals exit 77.\n"},
-    {"outbox", cmd_outbox, "[--json]", "provider actions and their state",
-     "Lists every outbox action: pending, in_flight, sent, verified, failed, dead or manual,\n"
-     "with attempts, the last HTTP status and error.\n"
+    {"outbox", cmd_outbox, "[--json] | retry ID [--reason TEXT] | cancel ID --reason TEXT",
+     "provider actions and their state; retry or cancel one",
+     "Lists every outbox action: pending, in_flight, sent, verified, failed, dead, manual or\n"
+     "cancelled, with attempts, the last HTTP status and error.\n"
+     "  retry ID   a failed or dead action is pending again, due now, attempts from 0\n"
+     "  cancel ID  a pending, failed, dead or manual action is never sent (reason required;\n"
+     "             an action in flight cannot be cancelled: its request may be on the wire)\n"
+     "Retry and cancel: admins, and custodians on the pools in their custody; an audit event\n"
+     "each. Refusals exit 77, an action in a state the verb does not apply to exits 65.\n"
      "  --json  {\"actions\":[{\"id\",\"decision_id\",\"pool_id\",\"provider\",\"op\",\"state\",\n"
      "          \"attempts\",\"last_status\",\"last_error\",...}]}\n"},
     {"keygen", cmd_keygen, "", "create the caller's signing key",

@@ -249,13 +249,51 @@ int cmd_queue(struct cli_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
+/* outbox retry|cancel ID [--reason TEXT] */
+static int outbox_verb_cmd(struct cli_ctx *ctx, enum outbox_verb verb, const char *id_text,
+                           const char *reason)
+{
+    char *end = NULL;
+    long long id = strtoll(id_text, &end, 10);
+    if (!*id_text || *end || id <= 0)
+        return cli_usage_error(ctx, "'%s' is not an outbox action id (see credence outbox)",
+                               id_text);
+    int rc;
+    if ((rc = cli_store(ctx, STORE_EXISTING)) || (rc = cli_identity(ctx, PERM_PUSH)))
+        return rc;
+    enum status st = outbox_act(ctx->store, &ctx->who, NULL, id, verb, reason, &ctx->err);
+    if (st != ST_OK)
+        return cli_fail(ctx, st);
+    printf("outbox action %lld: %s\n", id,
+           verb == OUTBOX_RETRY ? "pending again, due now (credence push sends it)" : "cancelled");
+    return 0;
+}
+
 int cmd_outbox(struct cli_ctx *ctx, int argc, char **argv)
 {
     bool json = false;
-    const struct cli_opt opts[] = {{"json", NULL, &json}, {0}};
-    const char *pos[1];
-    int npos, rc = cli_parse(ctx, opts, argc, argv, pos, 0, &npos);
-    if (rc || (rc = cli_store(ctx, STORE_EXISTING)) || (rc = cli_identity(ctx, PERM_VIEW_REGISTER)))
+    const char *reason = NULL;
+    const struct cli_opt opts[] = {{"json", NULL, &json}, {"reason", &reason, NULL}, {0}};
+    const char *pos[2];
+    int npos, rc = cli_parse(ctx, opts, argc, argv, pos, 2, &npos);
+    if (rc)
+        return rc;
+    if (npos > 0) {
+        static const struct {
+            const char *word;
+            enum outbox_verb verb;
+        } words[] = {{"retry", OUTBOX_RETRY}, {"cancel", OUTBOX_CANCEL}};
+        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+            if (strcmp(pos[0], words[i].word) == 0) {
+                if (npos != 2)
+                    return cli_usage_error(ctx, "outbox %s needs an action id", words[i].word);
+                return outbox_verb_cmd(ctx, words[i].verb, pos[1], reason);
+            }
+        return cli_usage_error(ctx, "'%s' is not retry or cancel", pos[0]);
+    }
+    if (reason)
+        return cli_usage_error(ctx, "--reason goes with outbox retry or cancel");
+    if ((rc = cli_store(ctx, STORE_EXISTING)) || (rc = cli_identity(ctx, PERM_VIEW_REGISTER)))
         return rc;
     json_t *arr = NULL;
     enum status st = push_list(ctx->store, &arr, &ctx->err);

@@ -10,6 +10,7 @@
 #include "core/date.h"
 #include "core/hash.h"
 #include "core/ledger.h"
+#include "core/outbox_admin.h"
 #include "core/people.h"
 #include "core/pool.h"
 #include "core/pool_browse.h"

@@ -109,15 +109,18 @@ static void draw(struct tui_app *app)
     doupdate();
 }
 
+/* The roles the console acts in, in the order R cycles through them (the first held opens). */
+static const enum role console_roles[] = {ROLE_OWNER, ROLE_CUSTODIAN, ROLE_AUDITOR, ROLE_ADMIN};
+#define NROLES ((int)(sizeof console_roles / sizeof console_roles[0]))
+
 static void switch_role(struct tui_app *app)
 {
-    static const enum role order[] = {ROLE_OWNER, ROLE_CUSTODIAN, ROLE_AUDITOR};
     int cur = -1;
-    for (int i = 0; i < 3; i++)
-        if (strcmp(app->role, role_name(order[i])) == 0)
+    for (int i = 0; i < NROLES; i++)
+        if (strcmp(app->role, role_name(console_roles[i])) == 0)
             cur = i;
-    for (int k = 1; k <= 3; k++) {
-        enum role r = order[(cur + k + 3) % 3];
+    for (int k = 1; k <= NROLES; k++) {
+        enum role r = console_roles[(cur + k + NROLES) % NROLES];
         if (app->opts->who->roles & ROLE_BIT(r)) {
             snprintf(app->role, sizeof app->role, "%s", role_name(r));
             tui_message(app, "acting as %s", app->role);
@@ -172,6 +175,8 @@ static bool handle_global(struct tui_app *app, enum tui_action a)
     }
     for (size_t i = 0; i < sizeof jump_views / sizeof jump_views[0]; i++)
         if (a == ACT_VIEW_DASHBOARD + (int)i && jump_views[i]) {
+            if (app->view == jump_views[i]) /* a screen's number again reads it again */
+                app->dirty = true;
             app->view = jump_views[i];
             return true;
         }
@@ -367,10 +372,9 @@ int tui_run(const struct tui_opts *opts)
     memset(&app, 0, sizeof app);
     app.opts = opts;
     sb_init(&app.detail);
-    static const enum role order[] = {ROLE_OWNER, ROLE_CUSTODIAN, ROLE_AUDITOR, ROLE_ADMIN};
-    for (size_t i = 0; i < 4 && !app.role[0]; i++)
-        if (opts->who->roles & ROLE_BIT(order[i]))
-            snprintf(app.role, sizeof app.role, "%s", role_name(order[i]));
+    for (int i = 0; i < NROLES && !app.role[0]; i++)
+        if (opts->who->roles & ROLE_BIT(console_roles[i]))
+            snprintf(app.role, sizeof app.role, "%s", role_name(console_roles[i]));
     app.view = &view_dashboard;
     app.dirty = true;
     app.pools.sort = PS_RISK;
@@ -437,6 +441,10 @@ int tui_run(const struct tui_opts *opts)
                 app.dirty = true;
             if (frame_trace.f)
                 fprintf(frame_trace.f, "dashboard-burn-step %.3f\n", now_ms() - t0);
+        }
+        if (app.push_counts_stale) {
+            push_refresh_counts(&app);
+            app.push_counts_stale = false;
         }
         bool busy = push_tick(&app); /* transfers in flight: come back soon */
         timeout(summing ? 0 : busy ? 30 : 250);

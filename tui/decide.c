@@ -9,50 +9,6 @@
 #include "core/signing.h"
 #include "tui/internal.h"
 
-/* Reads a line at the bottom of the screen; false when cancelled with Esc. */
-static bool prompt(const char *label, char *buf, size_t cap)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    timeout(-1);
-    curs_set(1);
-    bool ok = false;
-    for (;;) {
-        int lines, cols;
-        getmaxyx(stdscr, lines, cols);
-        struct strbuf sb;
-        sb_init(&sb);
-        sb_addf(&sb, " %s: %s", label, buf);
-        struct strbuf fit;
-        sb_init(&fit);
-        text_fit(&fit, sb_str(&sb), cols, true);
-        attron(theme_attr(CR_STATUS));
-        mvaddstr(lines - 1, 0, sb_str(&fit));
-        attroff(theme_attr(CR_STATUS));
-        move(lines - 1,
-             (int)(strlen(label) + 3 + len) < cols ? (int)(strlen(label) + 3 + len) : cols - 1);
-        refresh();
-        sb_done(&sb);
-        sb_done(&fit);
-        int ch = getch();
-        if (ch == 27 || (ch == ERR && tui_input_gone()))
-            break;
-        if (ch == '\n' || ch == KEY_ENTER) {
-            ok = true;
-            break;
-        }
-        if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len)
-            buf[--len] = '\0';
-        else if (ch >= 32 && ch < 256 && ch != 127 && len + 1 < cap) {
-            buf[len++] = (char)ch;
-            buf[len] = '\0';
-        }
-    }
-    curs_set(0);
-    timeout(250);
-    return ok;
-}
-
 /* Preview lines of the confirm window: text and colour role. */
 struct preview {
     struct strbuf text;  /* lines separated by '\n' */
@@ -190,12 +146,12 @@ bool tui_decide(struct tui_app *app, int decide_action)
     snprintf(label, sizeof label, "%s %s: reason (10+ characters, Esc cancels)",
              decide_action_name(a), what);
     struct decide_request req = {.action = a, .reason = reason, .grant = -1};
-    bool go = prompt(label, reason, sizeof reason);
+    bool go = tui_prompt_line(label, reason, sizeof reason);
     bool grant_each = false; /* bulk reduce with no amount: each pool's recommended grant */
     if (go && a == DA_REDUCE) {
-        go = prompt(bulk ? "new grant for each (empty: each pool's recommended grant)"
-                         : "new grant (amount)",
-                    extra, sizeof extra);
+        go = tui_prompt_line(bulk ? "new grant for each (empty: each pool's recommended grant)"
+                                  : "new grant (amount)",
+                             extra, sizeof extra);
         if (go && bulk && !extra[0])
             grant_each = true;
         else if (go && amount_parse(extra, strlen(extra), &req.grant) != AMOUNT_OK) {
@@ -204,7 +160,7 @@ bool tui_decide(struct tui_app *app, int decide_action)
             return true;
         }
     } else if (go && a == DA_SNOOZE) {
-        go = prompt("snooze until (YYYY-MM-DD)", extra, sizeof extra);
+        go = tui_prompt_line("snooze until (YYYY-MM-DD)", extra, sizeof extra);
         req.until = extra;
     }
     if (!go) {

@@ -88,6 +88,8 @@ bool tui_action_changes_state(enum tui_action a)
     case ACT_ACKNOWLEDGE:
     case ACT_MARK:
     case ACT_IMPORT:
+    case ACT_RETRY:
+    case ACT_CANCEL:
         return true;
     default:
         return false;

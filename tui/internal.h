@@ -98,6 +98,7 @@ struct tui_app {
     } back;
     struct push_engine *push;      /* background pushes; NULL when no provider is configured */
     int push_pending, push_failed; /* outbox counts for the status bar */
+    bool push_counts_stale;        /* an outbox row changed here: count again */
     char push_note[160];           /* the push engine's last warning (Outbox header) */
     int list_y;                    /* screen row of the first list row (for mouse clicks) */
     char header[512];              /* column header line of the list */
@@ -147,6 +148,8 @@ bool tui_import(struct tui_app *app);
 /* prompt.c: a line editor at the bottom with Tab completion of file names; buf holds the
  * initial text and receives the result. False when cancelled with Esc. */
 bool tui_prompt_path(const char *label, char *buf, size_t cap);
+/* A line of text at the bottom (buf starts empty and receives it); false when cancelled. */
+bool tui_prompt_line(const char *label, char *buf, size_t cap);
 
 attr_t theme_attr(enum tui_role role);
 int theme_role_for_severity(const char *severity);

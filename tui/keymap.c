@@ -47,6 +47,8 @@ static const struct {
     {'e', ACT_ESCALATE, "e"},
     {'z', ACT_SNOOZE, "z"},
     {'c', ACT_ACKNOWLEDGE, "c"},
+    {'t', ACT_RETRY, "t"},
+    {'d', ACT_CANCEL, "d"},
     {'Q', ACT_QUIT, "Q"},
 };
 

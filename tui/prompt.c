@@ -1,5 +1,6 @@
-/* A one-line editor at the bottom of the screen for path prompts: left/right, Home/End,
- * Backspace/Delete, Ctrl-U, Ctrl-W, and Tab completion of file names (core/path_complete.h). */
+/* A one-line editor at the bottom of the screen (reasons, dates, paths): left/right, Home/End,
+ * Backspace/Delete, Ctrl-U, Ctrl-W, and for paths Tab completion of file names
+ * (core/path_complete.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,7 +166,8 @@ static WINDOW *complete(struct line *l, bool second)
     return w;
 }
 
-bool tui_prompt_path(const char *label, char *buf, size_t cap)
+/* The editor both prompts share; paths adds Tab completion of file names. */
+static bool prompt_edit(const char *label, char *buf, size_t cap, bool paths)
 {
     struct line l = {buf, cap, strlen(buf), strlen(buf)};
     timeout(-1);
@@ -184,7 +186,7 @@ bool tui_prompt_path(const char *label, char *buf, size_t cap)
             list = NULL;
             touchwin(stdscr);
         }
-        bool tab = ch == '\t';
+        bool tab = paths && ch == '\t';
         if (ch == 27 || (ch == ERR && tui_input_gone()))
             break;
         if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
@@ -230,4 +232,15 @@ bool tui_prompt_path(const char *label, char *buf, size_t cap)
     curs_set(0);
     timeout(250);
     return ok;
+}
+
+bool tui_prompt_path(const char *label, char *buf, size_t cap)
+{
+    return prompt_edit(label, buf, cap, true);
+}
+
+bool tui_prompt_line(const char *label, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    return prompt_edit(label, buf, cap, false);
 }

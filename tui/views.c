@@ -438,7 +438,7 @@ static void outbox_recalc(struct tui_app *app)
     sb_init(&err);
     if (push_list(app->opts->store, &arr, &err) != ST_OK)
         tui_message(app, "%s", sb_str(&err));
-    else if (app->push_note[0])
+    else if (app->push_note[0] && !app->message[0]) /* a verb's result stays in view */
         tui_message(app, "push: %s", app->push_note);
     size_t i;
     json_t *o;
@@ -458,7 +458,12 @@ static void outbox_recalc(struct tui_app *app)
         sb_addf(&line, "%3lld  %s", (long long)json_integer_value(json_object_get(o, "attempts")),
                 text ? text : "");
         bool bad = strcmp(state, "failed") == 0 || strcmp(state, "dead") == 0;
-        tui_rows_add(app, json_string_value(json_object_get(o, "pool_id")),
+        /* the key is "ID:POOL": retry and cancel need the action, Enter opens the pool */
+        char key[160];
+        snprintf(key, sizeof key, "%lld:%s",
+                 (long long)json_integer_value(json_object_get(o, "id")),
+                 json_string_value(json_object_get(o, "pool_id")));
+        tui_rows_add(app, key,
                      bad                              ? CR_CRITICAL
                      : strcmp(state, "verified") == 0 ? CR_OK
                                                       : CR_NORMAL,
@@ -469,8 +474,45 @@ static void outbox_recalc(struct tui_app *app)
     sb_done(&err);
 }
 
+/* Enter opens the action's pool; t retries and d cancels it (core checks who may). */
+static bool outbox_handle(struct tui_app *app, enum tui_action a)
+{
+    const char *key = tui_selected_key(app);
+    if (!key || (a != ACT_OPEN && a != ACT_RETRY && a != ACT_CANCEL))
+        return false;
+    long long id = strtoll(key, NULL, 10);
+    const char *pool = strchr(key, ':') ? strchr(key, ':') + 1 : key;
+    if (a == ACT_OPEN) {
+        snprintf(app->detail_id, sizeof app->detail_id, "%s", pool);
+        tui_remember_place(app);
+        app->view = &view_detail;
+        app->dirty = true;
+        return true;
+    }
+    char reason[512] = "", label[96];
+    if (a == ACT_CANCEL) {
+        snprintf(label, sizeof label, "cancel action %lld: reason (Esc keeps it)", id);
+        if (!tui_prompt_line(label, reason, sizeof reason) || !reason[0]) {
+            tui_message(app, "action %lld not cancelled", id);
+            return true;
+        }
+    }
+    enum outbox_verb verb = a == ACT_RETRY ? OUTBOX_RETRY : OUTBOX_CANCEL;
+    struct strbuf err;
+    sb_init(&err);
+    if (outbox_act(app->opts->store, app->opts->who, app->role, id, verb, reason, &err) == ST_OK)
+        tui_message(app, "action %lld %s", id,
+                    verb == OUTBOX_RETRY ? "is pending again, due now" : "cancelled");
+    else
+        tui_message(app, "%s", sb_str(&err));
+    sb_done(&err);
+    app->dirty = true;
+    app->push_counts_stale = true;
+    return true;
+}
+
 const struct view_ops view_outbox = {
-    .name = "Outbox", .recalc = outbox_recalc, .draw = tui_list_draw, .handle = tui_open_selected};
+    .name = "Outbox", .recalc = outbox_recalc, .draw = tui_list_draw, .handle = outbox_handle};
 
 /* ---- dashboard -------------------------------------------------------------------------- */
 

@@ -103,11 +103,41 @@ expect_eq "$(state "$id")" "failed" "401 ends failed"
 expect_eq "$(sql "SELECT last_error FROM outbox WHERE id = $id")" "HTTP 401: Incorrect API key provided" "provider message kept"
 enqueue knowledge-base-qa approve
 id=$(sql "SELECT max(id) FROM outbox")
-fake POST /_fault '{"match": "POST /v1/organization/projects/proj_kb10/spend_limit", "status": 500, "times": 10}' >/dev/null
+fake POST /_fault '{"match": "POST /v1/organization/projects/proj_kb10/spend_limit", "status": 500, "times": 4}' >/dev/null
 c --as sam push
 expect_rc 69 "dead action exits 69"
 expect_eq "$(state "$id")" "dead" "dead after max attempts"
 expect_eq "$(sql "SELECT attempts FROM outbox WHERE id = $id")" "4" "max_attempts respected"
+
+# --- retry and cancel by hand ---------------------------------------------------------------------
+c --as priya outbox retry "$id"
+expect_rc 77 "owners do not retry"
+c --as fatima outbox retry "$id"
+expect_rc 77 "a custodian of other pools does not retry"
+expect_err "needs the admin role, or the custodian role as the pool's custodian \(sam\)" "the refusal says who may"
+c --as sam outbox retry "$id"
+expect_rc 0 "the pool's custodian retries a dead action"
+expect_eq "$(sql "SELECT state || ' ' || attempts || ' ' || ifnull(last_error, '-') FROM outbox WHERE id = $id")" "pending 0 -" "pending again, attempts from 0"
+c --as sam push
+expect_rc 0 "the retried action is sent"
+expect_eq "$(state "$id")" "verified" "and verified"
+c --as sam outbox retry "$id"
+expect_rc 65 "a verified action is not retried"
+expect_err "action $id is verified: retry cannot apply \(the provider confirmed it\)" "the state is named"
+enqueue claims-intake approve
+cid=$(sql "SELECT max(id) FROM outbox")
+c --as olu outbox cancel "$cid"
+expect_rc 64 "cancel needs a reason"
+c --as olu outbox cancel "$cid" --reason "budget moved to the new claims platform"
+expect_rc 0 "the custodian cancels a pending action"
+expect_eq "$(state "$cid")" "cancelled" "cancelled"
+expect_eq "$(sql "SELECT json_extract(body, '\$.data.from') || ' ' || json_extract(body, '\$.data.reason') FROM audit_event WHERE event = 'outbox.cancelled'")" "pending budget moved to the new claims platform" "audited with the previous state and the reason"
+c --as sam push
+expect_eq "$(requests_matching 'POST /team/update')$(state "$cid")" "0cancelled" "a cancelled action is never sent"
+c --as avery outbox cancel "$cid" --reason again
+expect_rc 65 "cancelled once"
+c --as avery outbox retry 999999
+expect_rc 65 "an unknown action"
 
 # --- Anthropic spend limits unavailable (early access) -> failed, message kept -------------------------
 fake POST /_state '{"anthropic_spend_limits_available": false}' >/dev/null

@@ -105,6 +105,38 @@ sleep 1
 expect_eq "$(wc -l <"$T/requests.jsonl")" "$requests_before" "no request sent with [push] console = false"
 expect_eq "$(sql "SELECT count(*) FROM outbox WHERE provider = 'openai' AND state = 'pending'")" "1" \
     "the due action is still pending"
+# --- retry and cancel on the Outbox screen: refused for an owner, done by an admin --------------
+newest=$(sql "SELECT max(id) FROM outbox WHERE op <> 'manual'")
+sql "UPDATE outbox SET state = 'dead', attempts = 8, last_error = 'HTTP 500: upstream exploded' WHERE id = $newest"
+tm send-keys 5; screen
+see "^ *$newest .* dead .*HTTP 500: upstream exploded" "the dead action and its last error"
+tm send-keys g; for _ in $(seq "$(sql "SELECT count(*) FROM outbox WHERE id > $newest")"); do tm send-keys j; done
+tm send-keys t; screen
+see "retry of an outbox action needs the admin role, or the custodian role as the pool's custodian" \
+    "an owner's retry is refused in the message line"
+expect_eq "$(sql "SELECT state FROM outbox WHERE id = $newest")" "dead" "nothing changed"
+tm send-keys Q
+sleep 0.5
+tm kill-server 2>/dev/null
+tm new-session -d -x 120 -y 40 "env CREDENCE_CONFIG=$T/quiet.ini CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW $BIN --as avery; sleep 30"
+screen 1
+see "avery\) as admin" "an admin acts as admin"
+tm send-keys 5; screen
+tm send-keys g; for _ in $(seq "$(sql "SELECT count(*) FROM outbox WHERE id > $newest")"); do tm send-keys j; done
+tm send-keys t; screen
+see "action $newest is pending again, due now" "t retries the dead action"
+see "^ *$newest .* pending +[a-z_]+ +0  " "pending, attempts from 0, the old error gone"
+expect_eq "$(sql "SELECT state || ' ' || attempts FROM outbox WHERE id = $newest")" "pending 0" "retried in the database"
+tm send-keys d; screen
+see "cancel action $newest: reason \(Esc keeps it\):" "d asks for a reason"
+tm send-keys -l "superseded by the Q1 contract"
+tm send-keys Enter; screen
+see "action $newest cancelled" "cancelled"
+see "^ *$newest .* cancelled " "the row says cancelled"
+expect_eq "$(sql "SELECT json_extract(body, '\$.data.reason') FROM audit_event WHERE event = 'outbox.cancelled' AND subject = 'outbox:$newest'")" \
+    "superseded by the Q1 contract" "the cancel and its reason are audited"
+tm send-keys t; screen
+see "action $newest is cancelled: retry cannot apply \(it was cancelled\)" "a cancelled action stays cancelled"
 tm send-keys Q
 sleep 0.5
 tm kill-server 2>/dev/null
