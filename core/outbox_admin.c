@@ -14,11 +14,8 @@ static const struct {
     bool needs_reason;
 } verbs[] = {
     [OUTBOX_RETRY] = {"retry", "pending", "outbox.retried", {"failed", "dead"}, false},
-    [OUTBOX_CANCEL] = {"cancel",
-                       "cancelled",
-                       "outbox.cancelled",
-                       {"pending", "failed", "dead", "manual"},
-                       true},
+    [OUTBOX_CANCEL] =
+        {"cancel", "cancelled", "outbox.cancelled", {"pending", "failed", "dead", "manual"}, true},
 };
 
 const char *outbox_verb_name(enum outbox_verb v)
@@ -63,8 +60,8 @@ static enum status outbox_allowed(const struct identity *who, const char *role,
     sb_setf(err,
             "%s of an outbox action needs the admin role, or the custodian role as the pool's "
             "custodian (%s); %s %s %s",
-            verbs[verb].name, *custodian ? custodian : "none", who->login,
-            role ? "acts as" : "has", role ? role : sb_str(&held));
+            verbs[verb].name, *custodian ? custodian : "none", who->login, role ? "acts as" : "has",
+            role ? role : sb_str(&held));
     sb_done(&held);
     return ST_DENIED;
 }
@@ -128,14 +125,15 @@ enum status outbox_act(struct store *s, const struct identity *who, const char *
     date_format_timestamp(clock_now(), now);
     if (st == ST_OK) {
         /* a retry starts over: due now, attempts from 0, the old error kept in the audit only */
-        st = store_prepare(s,
-                           verb == OUTBOX_RETRY
-                               ? "UPDATE outbox SET state = ?2, attempts = 0, next_attempt_at = ?3, "
-                                 "lease_until = NULL, last_status = NULL, last_error = NULL, "
-                                 "updated_at = ?3 WHERE id = ?1"
-                               : "UPDATE outbox SET state = ?2, lease_until = NULL, updated_at = ?3 "
-                                 "WHERE id = ?1",
-                           &q, err);
+        st =
+            store_prepare(s,
+                          verb == OUTBOX_RETRY
+                              ? "UPDATE outbox SET state = ?2, attempts = 0, next_attempt_at = ?3, "
+                                "lease_until = NULL, last_status = NULL, last_error = NULL, "
+                                "updated_at = ?3 WHERE id = ?1"
+                              : "UPDATE outbox SET state = ?2, lease_until = NULL, updated_at = ?3 "
+                                "WHERE id = ?1",
+                          &q, err);
         if (st == ST_OK) {
             sqlite3_bind_int64(q, 1, id);
             store_bind_text(q, 2, verbs[verb].to);

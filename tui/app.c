@@ -46,12 +46,80 @@ static const struct view_ops *const jump_views[] = {&view_dashboard, &view_queue
                                                     &view_findings,  &view_outbox, &view_evidence,
                                                     &view_imports};
 
+/* The roles the console acts in, in the order R cycles through them (the first held opens). */
+static const enum role console_roles[] = {ROLE_OWNER, ROLE_CUSTODIAN, ROLE_AUDITOR, ROLE_ADMIN};
+#define NROLES ((int)(sizeof console_roles / sizeof console_roles[0]))
+
+/* The newest campaign's name and progress, read when stale (a query, not on every frame). */
+static void campaign_refresh(struct tui_app *app)
+{
+    app->campaign.stale = false;
+    app->campaign.name[0] = '\0';
+    json_t *st = NULL;
+    struct strbuf err;
+    sb_init(&err);
+    if (review_campaign_status(app->opts->store, NULL, clock_today(), &st, &err) == ST_OK) {
+        snprintf(app->campaign.name, sizeof app->campaign.name, "%s",
+                 json_string_value(json_object_get(st, "name")));
+        app->campaign.decided = json_integer_value(json_object_get(st, "decided"));
+        app->campaign.total = json_integer_value(json_object_get(st, "total"));
+    }
+    json_decref(st);
+    sb_done(&err);
+}
+
+/* The bottom bar: help, the screen's own keys, then the screens, role, back and quit, each as
+ * its key (from the keymap, so [keys] rebindings show) and word; where each is drawn is kept for
+ * mouse clicks. Stops at width. */
+static void key_hints(struct tui_app *app, struct strbuf *sb, int width)
+{
+    static const enum tui_action head[] = {ACT_HELP, ACT_NONE};
+    static const enum tui_action tail[] = {ACT_VIEW_DASHBOARD, ACT_VIEW_QUEUE,  ACT_VIEW_POOLS,
+                                           ACT_VIEW_FINDINGS,  ACT_VIEW_OUTBOX, ACT_VIEW_EVIDENCE,
+                                           ACT_VIEW_IMPORTS,   ACT_SWITCH_ROLE, ACT_BACK,
+                                           ACT_QUIT,           ACT_NONE};
+    const enum tui_action *lists[] = {head, app->view->keys, tail};
+    int x = 0;
+    int nroles = 0;
+    for (int i = 0; i < NROLES; i++)
+        nroles += (app->opts->who->roles & ROLE_BIT(console_roles[i])) != 0;
+    for (size_t l = 0; l < 3; l++)
+        for (const enum tui_action *a = lists[l]; a && *a != ACT_NONE; a++) {
+            const char *key = km_key_name(*a);
+            if (!*key || (*a == ACT_SWITCH_ROLE && nroles < 2))
+                continue; /* unbound, or nothing to switch to */
+            char cell[64];
+            snprintf(cell, sizeof cell, " %s %s ", key, km_action_hint(*a));
+            int w = text_display_width(cell);
+            if (x + w > width || app->nhints == (int)(sizeof app->hints / sizeof app->hints[0]))
+                return;
+            sb_adds(sb, cell);
+            app->hints[app->nhints].x0 = x;
+            app->hints[app->nhints].x1 = x + w;
+            app->hints[app->nhints++].action = *a;
+            x += w;
+        }
+}
+
 static void draw_bars(struct tui_app *app, int lines, int cols)
 {
     struct strbuf sb;
     sb_init(&sb);
     sb_addf(&sb, " credence | %s (%s) as %s | %s", app->opts->who->name, app->opts->who->login,
             app->role, app->view->name);
+    if (app->campaign.stale)
+        campaign_refresh(app);
+    if (app->campaign.name[0]) { /* "2026-Q4 [####......] 14/23" */
+        enum { CELLS = 10 };
+        long long fill =
+            app->campaign.total
+                ? (CELLS * app->campaign.decided + app->campaign.total / 2) / app->campaign.total
+                : 0;
+        sb_addf(&sb, " | %s [", app->campaign.name);
+        for (int i = 0; i < CELLS; i++)
+            sb_addc(&sb, i < fill ? '#' : '.');
+        sb_addf(&sb, "] %lld/%lld", app->campaign.decided, app->campaign.total);
+    }
     char d[DATE_BUF];
     sb_addf(&sb, " | %s", date_format(clock_today(), d));
     struct strbuf line;
@@ -70,10 +138,10 @@ static void draw_bars(struct tui_app *app, int lines, int cols)
         sb_addf(&sb, " /%s", app->search);
     else if (app->message[0])
         sb_addf(&sb, " %s", app->message);
-    else
-        sb_adds(&sb, " 1 dashboard  2 queue  3 pools  4 findings  5 outbox  6 evidence  j/k move  "
-                     "Enter open  / search  R role  ? help  q back  Q quit");
     int cw = text_display_width(counts);
+    app->nhints = 0;
+    if (!app->searching && !app->message[0])
+        key_hints(app, &sb, cols - cw);
     text_fit(&line, sb_str(&sb), cols - cw, true);
     attron(theme_attr(CR_STATUS));
     mvaddstr(lines - 1, 0, sb_str(&line));
@@ -108,10 +176,6 @@ static void draw(struct tui_app *app)
     wnoutrefresh(stdscr);
     doupdate();
 }
-
-/* The roles the console acts in, in the order R cycles through them (the first held opens). */
-static const enum role console_roles[] = {ROLE_OWNER, ROLE_CUSTODIAN, ROLE_AUDITOR, ROLE_ADMIN};
-#define NROLES ((int)(sizeof console_roles / sizeof console_roles[0]))
 
 static void switch_role(struct tui_app *app)
 {
@@ -285,27 +349,44 @@ static bool push_tick(struct tui_app *app)
     return state == PUSH_BUSY;
 }
 
-/* Wheel scrolls three rows; a click selects the row under it; a double click opens it. */
-static void handle_mouse(struct tui_app *app, int page)
+/* Runs an action as its key would: the list, then the screen, then the global keys. False to
+ * quit. */
+static bool dispatch(struct tui_app *app, enum tui_action a, int page)
+{
+    if (tui_list_handle(app, a, page))
+        return true;
+    if (app->view->handle && app->view->handle(app, a))
+        return true;
+    return handle_global(app, a);
+}
+
+/* Wheel scrolls three rows; a click selects the row under it, a double click opens it; a click
+ * on a key in the bottom bar does what the key does. False to quit. */
+static bool handle_mouse(struct tui_app *app, int page)
 {
     MEVENT ev;
     if (getmouse(&ev) != OK)
-        return;
+        return true;
     if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
         for (int i = 0; i < 3; i++)
             tui_list_handle(app, ev.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN, page);
-        return;
+        return true;
     }
     if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
-        return;
+        return true;
+    if (ev.y == LINES - 1) {
+        for (int i = 0; i < app->nhints; i++)
+            if (ev.x >= app->hints[i].x0 && ev.x < app->hints[i].x1)
+                return dispatch(app, app->hints[i].action, page);
+        return true;
+    }
     int row = ev.y - app->list_y;
     if (app->list_y <= 0 || row < 0 || app->top + (size_t)row >= app->count)
-        return;
+        return true;
     app->sel = app->top + (size_t)row;
-    if (ev.bstate & BUTTON1_DOUBLE_CLICKED) {
-        if (!(app->view->handle && app->view->handle(app, ACT_OPEN)))
-            handle_global(app, ACT_OPEN);
-    }
+    if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+        return dispatch(app, ACT_OPEN, page);
+    return true;
 }
 
 /* CREDENCE_TUI_TRACE=FILE makes the console write how long each frame took: the first one
@@ -377,6 +458,7 @@ int tui_run(const struct tui_opts *opts)
             snprintf(app.role, sizeof app.role, "%s", role_name(console_roles[i]));
     app.view = &view_dashboard;
     app.dirty = true;
+    app.campaign.stale = true;
     app.pools.sort = PS_RISK;
     app.pools.desc = true;
     char keys_problem[200] = "";
@@ -470,17 +552,12 @@ int tui_run(const struct tui_opts *opts)
         }
         int lines = getmaxy(stdscr);
         if (ch == KEY_MOUSE) {
-            handle_mouse(&app, lines > 4 ? lines - 4 : 1);
+            if (!handle_mouse(&app, lines > 4 ? lines - 4 : 1))
+                break;
             continue;
         }
         enum tui_action a = km_lookup(ch);
-        if (a == ACT_NONE)
-            continue;
-        if (tui_list_handle(&app, a, lines > 4 ? lines - 4 : 1))
-            continue;
-        if (app.view->handle && app.view->handle(&app, a))
-            continue;
-        if (!handle_global(&app, a))
+        if (a != ACT_NONE && !dispatch(&app, a, lines > 4 ? lines - 4 : 1))
             break;
     }
     endwin();

@@ -266,6 +266,7 @@ bool tui_decide(struct tui_app *app, int decide_action)
                 tui_marks_clear(app);
             app->pools.util_ready = app->pools.summary_ready = false;
             app->data_changed = true;
+            app->campaign.stale = true;
             app->dirty = true;
         }
     }

@@ -298,5 +298,12 @@ static void detail_recalc(struct tui_app *app)
             app->rows[i].key = xstrdup(app->detail_id);
 }
 
-const struct view_ops view_detail = {
-    .name = "Pool", .recalc = detail_recalc, .draw = tui_list_draw, .handle = tui_detail_back};
+static const enum tui_action view_detail_keys[] = {ACT_APPROVE,  ACT_REDUCE, ACT_REVOKE,
+                                                   ACT_ESCALATE, ACT_SNOOZE, ACT_ACKNOWLEDGE,
+                                                   ACT_DOWN,     ACT_UP,     ACT_NONE};
+
+const struct view_ops view_detail = {.name = "Pool",
+                                     .recalc = detail_recalc,
+                                     .draw = tui_list_draw,
+                                     .handle = tui_detail_back,
+                                     .keys = view_detail_keys};

@@ -161,8 +161,13 @@ static bool campaigns_handle(struct tui_app *app, enum tui_action a)
     return false; /* q/Esc: the global handler leaves the Evidence screens */
 }
 
-const struct view_ops view_evidence = {
-    .name = "Evidence", .recalc = campaigns_recalc, .draw = ev_draw, .handle = campaigns_handle};
+static const enum tui_action view_evidence_keys[] = {ACT_OPEN, ACT_NONE};
+
+const struct view_ops view_evidence = {.name = "Evidence",
+                                       .recalc = campaigns_recalc,
+                                       .draw = ev_draw,
+                                       .handle = campaigns_handle,
+                                       .keys = view_evidence_keys};
 
 /* ---- a campaign's items ----------------------------------------------------------------- */
 
@@ -258,8 +263,13 @@ static bool items_handle(struct tui_app *app, enum tui_action a)
     }
 }
 
-const struct view_ops view_evidence_items = {
-    .name = "Evidence: items", .recalc = items_recalc, .draw = ev_draw, .handle = items_handle};
+static const enum tui_action view_evidence_items_keys[] = {ACT_OPEN, ACT_FILTER, ACT_NONE};
+
+const struct view_ops view_evidence_items = {.name = "Evidence: items",
+                                             .recalc = items_recalc,
+                                             .draw = ev_draw,
+                                             .handle = items_handle,
+                                             .keys = view_evidence_items_keys};
 
 /* ---- a decision's evidence -------------------------------------------------------------- */
 

@@ -72,11 +72,14 @@ static bool imports_handle(struct tui_app *app, enum tui_action a)
     return false;
 }
 
+static const enum tui_action view_imports_keys[] = {ACT_OPEN, ACT_IMPORT, ACT_NONE};
+
 const struct view_ops view_imports = {.name = "Imports",
                                       .recalc = imports_recalc,
                                       .draw = tui_list_draw,
                                       .handle = imports_handle,
-                                      .recalc_on_resize = true};
+                                      .recalc_on_resize = true,
+                                      .keys = view_imports_keys};
 
 /* ---- one import ------------------------------------------------------------------------- */
 

@@ -11,7 +11,7 @@
 #include "tui/tui.h"
 
 enum tui_action {
-#define TUI_ACTION(id, name, help) ACT_##id,
+#define TUI_ACTION(id, name, hint, help) ACT_##id,
 #include "tui/actions.def"
 #undef TUI_ACTION
     ACT__COUNT,
@@ -58,6 +58,9 @@ struct view_ops {
      * app->rows with app->base = offset. NULL: recalc loads every row. */
     void (*fetch)(struct tui_app *app, size_t offset, size_t limit);
     bool recalc_on_resize; /* rows are laid out for the terminal's width */
+    /* The screen's own keys for the bottom bar, ending in ACT_NONE (NULL: none); the bar adds
+     * help, the screen numbers, role, back and quit. */
+    const enum tui_action *keys;
 };
 
 /* The Pools screen's filters and order (kept while the console runs). */
@@ -86,9 +89,14 @@ struct tui_app {
     struct provider_burn *burn; /* the dashboard's burn per provider; owned */
     size_t nburn;
     bool data_changed; /* a decision or import since the list behind a detail was kept */
-    int burn_state;    /* 0 not asked, 1 asked, 3 summing a day per loop turn, 2 ready */
-    int32_t burn_day;  /* the next day to add while summing */
-    struct {           /* where the list under a detail or help screen was left */
+    struct {           /* the newest campaign's progress for the top bar */
+        char name[64]; /* "" when there is no campaign */
+        long long decided, total;
+        bool stale; /* read it again (at start and after decisions) */
+    } campaign;
+    int burn_state;   /* 0 not asked, 1 asked, 3 summing a day per loop turn, 2 ready */
+    int32_t burn_day; /* the next day to add while summing */
+    struct {          /* where the list under a detail or help screen was left */
         size_t sel, top;
         char search[64];
         bool restore;         /* set by back: the loop restores it instead of starting at the top */
@@ -108,7 +116,12 @@ struct tui_app {
     bool searching;
     int sort;          /* sort column index of the pools view */
     char message[256]; /* the message line */
-    char role[16];     /* the role the console acts in */
+    struct {           /* where each bottom-bar key was drawn, for mouse clicks */
+        int x0, x1;    /* columns [x0, x1) */
+        enum tui_action action;
+    } hints[48];
+    int nhints;
+    char role[16]; /* the role the console acts in */
     bool dirty;
     bool no_color;
 };
@@ -125,6 +138,8 @@ const char *km_key_name(enum tui_action a);
 const char *km_action_help(enum tui_action a);
 /* The action's config.ini name ("other" for ACT_NONE). */
 const char *km_action_name(enum tui_action a);
+/* The word the bottom bar shows for a ("approve", "page down"). Static storage. */
+const char *km_action_hint(enum tui_action a);
 
 /* decide.c: runs the decide form for the selected pool (an action of core/review.h). */
 bool tui_decide(struct tui_app *app, int decide_action);

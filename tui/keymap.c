@@ -53,13 +53,19 @@ static const struct {
 };
 
 static const char *const action_help[ACT__COUNT] = {
-#define TUI_ACTION(id, name, help) [ACT_##id] = help,
+#define TUI_ACTION(id, name, hint, help) [ACT_##id] = help,
+#include "tui/actions.def"
+#undef TUI_ACTION
+};
+
+static const char *const action_hint[ACT__COUNT] = {
+#define TUI_ACTION(id, name, hint, help) [ACT_##id] = hint,
 #include "tui/actions.def"
 #undef TUI_ACTION
 };
 
 static const char *const action_config_name[ACT__COUNT] = {
-#define TUI_ACTION(id, name, help) [ACT_##id] = name,
+#define TUI_ACTION(id, name, hint, help) [ACT_##id] = name,
 #include "tui/actions.def"
 #undef TUI_ACTION
 };
@@ -191,6 +197,11 @@ const char *km_key_name(enum tui_action a)
 const char *km_action_help(enum tui_action a)
 {
     return (unsigned)a < ACT__COUNT ? action_help[a] : "";
+}
+
+const char *km_action_hint(enum tui_action a)
+{
+    return (unsigned)a < ACT__COUNT ? action_hint[a] : "";
 }
 
 const char *km_action_name(enum tui_action a)

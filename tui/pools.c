@@ -243,8 +243,13 @@ static bool pools_handle(struct tui_app *app, enum tui_action a)
     }
 }
 
+static const enum tui_action view_pools_keys[] = {
+    ACT_OPEN, ACT_SEARCH,  ACT_FILTER, ACT_SORT,   ACT_SORT_REVERSE,
+    ACT_MARK, ACT_APPROVE, ACT_REDUCE, ACT_REVOKE, ACT_NONE};
+
 const struct view_ops view_pools = {.name = "Pools",
                                     .recalc = pools_recalc,
                                     .draw = pools_draw,
                                     .handle = pools_handle,
-                                    .fetch = pools_fetch};
+                                    .fetch = pools_fetch,
+                                    .keys = view_pools_keys};

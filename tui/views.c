@@ -317,11 +317,15 @@ static void findings_fetch(struct tui_app *app, size_t offset, size_t limit)
     sb_done(&err);
 }
 
+static const enum tui_action view_findings_keys[] = {ACT_OPEN,     ACT_SEARCH, ACT_ACKNOWLEDGE,
+                                                     ACT_ESCALATE, ACT_SNOOZE, ACT_NONE};
+
 const struct view_ops view_findings = {.name = "Findings",
                                        .recalc = findings_recalc,
                                        .draw = tui_list_draw,
                                        .handle = tui_open_selected,
-                                       .fetch = findings_fetch};
+                                       .fetch = findings_fetch,
+                                       .keys = view_findings_keys};
 
 /* ---- queue ------------------------------------------------------------------------------ */
 
@@ -420,11 +424,16 @@ static void queue_fetch(struct tui_app *app, size_t offset, size_t limit)
     sb_done(&err);
 }
 
+static const enum tui_action view_queue_keys[] = {
+    ACT_OPEN,   ACT_APPROVE,  ACT_REDUCE, ACT_REVOKE,      ACT_MARK,
+    ACT_SEARCH, ACT_ESCALATE, ACT_SNOOZE, ACT_ACKNOWLEDGE, ACT_NONE};
+
 const struct view_ops view_queue = {.name = "Queue",
                                     .recalc = queue_recalc,
                                     .draw = tui_list_draw,
                                     .handle = tui_open_selected,
-                                    .fetch = queue_fetch};
+                                    .fetch = queue_fetch,
+                                    .keys = view_queue_keys};
 
 /* ---- outbox ----------------------------------------------------------------------------- */
 
@@ -511,8 +520,13 @@ static bool outbox_handle(struct tui_app *app, enum tui_action a)
     return true;
 }
 
-const struct view_ops view_outbox = {
-    .name = "Outbox", .recalc = outbox_recalc, .draw = tui_list_draw, .handle = outbox_handle};
+static const enum tui_action view_outbox_keys[] = {ACT_OPEN, ACT_RETRY, ACT_CANCEL, ACT_NONE};
+
+const struct view_ops view_outbox = {.name = "Outbox",
+                                     .recalc = outbox_recalc,
+                                     .draw = tui_list_draw,
+                                     .handle = outbox_handle,
+                                     .keys = view_outbox_keys};
 
 /* ---- dashboard -------------------------------------------------------------------------- */
 

@@ -4,7 +4,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../cli/lib.sh"
 SOCK="credence-console-$$"
 SCREEN_WAIT=${SCREEN_WAIT:-0.8}
 CAPTURE=(-p) # test_theme adds -e to keep the colours in the capture
-tm() { tmux -L "$SOCK" "$@"; }
+tm() { tmux -L "$SOCK" -f "$(dirname "${BASH_SOURCE[0]}")/tmux.conf" "$@"; }
 # screen [SECONDS]: waits, then captures the pane into $T/screen
 screen() {
     sleep "${1:-$SCREEN_WAIT}"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The console in a real terminal (tmux): dashboard, jumps, the pools list, a pool's detail with
-# its ledger, sparkline and findings, incremental search, help from the keymap, role switch,
-# resize to 80x24 and a too-small notice, NO_COLOR, and a pool name with an escape sequence.
+# The console in a real terminal (tmux, TERM=xterm-256color): dashboard, the top bar's campaign
+# progress, per-screen keys in the bottom bar, jumps, the pools list, the mouse (wheel, click,
+# double click, a click on a bottom-bar key), a pool's detail with its ledger, sparkline and
+# findings, incremental search, help from the keymap, role switch, resize to 80x24 and a
+# too-small notice, NO_COLOR, and a pool name with an escape sequence.
 source "$(dirname "$0")/lib.sh"
 export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset CREDENCE_DB
@@ -13,14 +15,16 @@ SOCK="credence-test-$$"
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 tm new-session -d -x 120 -y 40 "env CREDENCE_DB=$CREDENCE_DB CREDENCE_NOW=$CREDENCE_NOW $BIN --as dana; sleep 30"
 screen 1.5
-see "credence \| Dana Whitfield \(dana\) as owner \| Dashboard \| 2026-11-24" "top bar: who, role, view, date"
+see "credence \| Dana Whitfield \(dana\) as owner \| Dashboard \| 2026-Q4 \[######\.\.\.\.\] 14/23 \| 2026-11-24" \
+    "top bar: who, role, view, the campaign's progress, date"
 see "CAMPAIGN 2026-Q4" "campaign progress on the dashboard"
 see "14 of 23 decided" "campaign numbers"
 see "BURN THIS MONTH \(USD pools\)" "burn vs grants per provider"
 see "openai +8 pools +[0-9,.]+ +32,900.00 +[0-9]+%  [▁▂▃▄▅▆▇█ ]{30}" "provider row with the 30-day sparkline"
-see "1 dashboard  2 queue  3 pools" "bottom bar lists the keys"
+see "^ \? help  1 dashboard  2 queue  3 pools  4 findings  5 outbox  6 evidence  7 imports " "bottom bar lists the keys"
 tm send-keys 2; screen
 see "\| Queue \|" "2 jumps to the queue"
+see "^ \? help  Enter open  a approve  r reduce  x revoke  Space mark  / search  e escalate" "the queue's own keys in the bottom bar"
 see "campaign +code-review-agent" "dana's campaign items"
 # a full review step from the queue: approve with a reason, preview, confirm
 tm send-keys a; sleep 0.5
@@ -30,11 +34,34 @@ see "approve code-review-agent: 1 provider action" "preview of the provider acti
 see "spend limit to 600000 cents" "preview names the request"
 tm send-keys y; screen
 see "decision [0-9]+: approve code-review-agent; 1 provider action queued" "decision recorded"
+see "2026-Q4 \[#######\.\.\.\] 15/23" "the top bar counts the decision"
 checks=$((checks + 1))
 [ "$(sqlite3 "$CREDENCE_DB" "SELECT actor || ' ' || action FROM decision WHERE reason = 'busy month, grant still right'")" = "dana approve" ] ||
     fail "the console's decision is in the database"
 tm send-keys 3; screen
 see "POOL +NAME +PROVIDER" "pools header"
+# --- the mouse (xterm SGR reports, as a terminal sends them): wheel, click, double click, bar ---
+click() { tm send-keys -l $'\e[<0;'"$1;$2"'M'$'\e[<0;'"$1;$2"'m'; } # column line, 1-based
+pool_on_line() { sed -n "$1p" "$T/screen" | awk '{print $1}'; }
+third=$(pool_on_line 6)
+click 5 6; click 5 6; screen
+see "^Pool $third$" "a double click opens the row under the pointer"
+tm send-keys q; screen
+fourth=$(pool_on_line 7)
+tm send-keys g
+tm send-keys -l $'\e[<65;5;10M'; sleep 0.3 # one notch of the wheel down: three rows
+tm send-keys Enter; screen
+see "^Pool $fourth$" "the wheel moves the selection three rows"
+tm send-keys q; screen
+second=$(pool_on_line 5)
+click 5 5; sleep 0.3
+tm send-keys Enter; screen
+see "^Pool $second$" "a click selects the row under the pointer"
+tm send-keys q 1; screen
+col=$(tail -1 "$T/screen" | awk '{print index($0, "4 findings")}')
+click "$col" 40; screen
+see "\| Findings \|" "a click on a key in the bottom bar does what the key does"
+tm send-keys 3; screen
 see "Evil\?\[2J name" "escape sequence shown as ?"
 tm send-keys / s a l e s Enter; screen
 tm send-keys Enter; screen
