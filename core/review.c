@@ -256,6 +256,47 @@ static enum status pool_active_findings(struct store *s, const char *pool_id, js
     return rc;
 }
 
+/* The snapshot a decision records: the current period's ledger row, the findings, the
+ * recommendation. New reference. */
+static json_t *snapshot_pack(const struct ledger_row *cur, json_t *findings,
+                             const struct recommendation *rec)
+{
+    char d1[DATE_BUF];
+    return json_pack("{s{ss so so so so} sO s{ss so ss}}", "ledger", "period_start",
+                     date_format(cur->start, d1), "grant", json_amount(cur->grant), "carry_in",
+                     json_amount(cur->carry_in), "consumed", json_amount(cur->consumed),
+                     "remaining", json_amount(cur->remaining), "findings", findings,
+                     "recommendation", "action", rec->action, "grant", json_amount(rec->grant),
+                     "reason", rec->reason);
+}
+
+enum status review_snapshot(struct store *s, const struct config *cfg, const char *pool_id,
+                            int32_t today, json_t **out, struct strbuf *err)
+{
+    *out = NULL;
+    struct pool p;
+    pool_init(&p);
+    struct ledger_row *rows = NULL;
+    size_t nrows = 0;
+    struct recommendation rec;
+    json_t *findings = NULL;
+    enum status rc = pool_get(s, pool_id, &p, err);
+    if (rc == ST_OK)
+        rc = ledger_compute(s, &p, today, &rows, &nrows, err);
+    if (rc == ST_OK)
+        rc = review_recommend(s, cfg, &p, today, &rec, err);
+    if (rc == ST_OK)
+        rc = pool_active_findings(s, p.id, &findings, err);
+    if (rc == ST_OK) {
+        *out = snapshot_pack(&rows[nrows - 1], findings, &rec);
+        json_object_set_new(*out, "unit", json_string(p.unit));
+    }
+    json_decref(findings);
+    free(rows);
+    pool_done(&p);
+    return rc;
+}
+
 /* Validates "kind:value" entries against the pool's scope into removed[]; caller frees. */
 static enum status parse_removed(const struct pool *p, const char *list, char ***removed, size_t *n,
                                  struct strbuf *err)
@@ -409,15 +450,8 @@ enum status review_decide(struct store *s, const struct config *cfg, const struc
     if (req->finding_id)
         json_object_set_new(params, "finding", json_string(req->finding_id));
     json_t *snapshot = NULL;
-    if (rc == ST_OK) {
-        char d1[DATE_BUF];
-        snapshot = json_pack("{s{ss so so so so} sO s{ss so ss}}", "ledger", "period_start",
-                             date_format(cur->start, d1), "grant", json_amount(cur->grant),
-                             "carry_in", json_amount(cur->carry_in), "consumed",
-                             json_amount(cur->consumed), "remaining", json_amount(cur->remaining),
-                             "findings", findings, "recommendation", "action", rec.action, "grant",
-                             json_amount(rec.grant), "reason", rec.reason);
-    }
+    if (rc == ST_OK)
+        snapshot = snapshot_pack(cur, findings, &rec);
 
     /* The provider plan of entitlement decisions. */
     struct prov_step *steps = NULL;

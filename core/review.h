@@ -72,6 +72,14 @@ struct decide_result {
     char audit_hash[65];
 };
 
+/* What a reviewer decides on, as every decision records it (its "snapshot"):
+ * {"ledger":{"period_start","grant","carry_in","consumed","remaining"},"findings":[{"id","rule",
+ * "severity","state","explanation"}],"recommendation":{"action","grant","reason"},"unit"} for the
+ * pool as of today (amounts as decimal strings in the pool's unit). The console's decide form
+ * shows it before the reason is asked. New reference in *out. */
+enum status review_snapshot(struct store *s, const struct config *cfg, const char *pool_id,
+                            int32_t today, json_t **out, struct strbuf *err);
+
 /* Decides as `who`. Refusals (role, relationship, separation of duties) are ST_DENIED with the
  * reason; invalid requests ST_USAGE; an unknown pool ST_NOT_FOUND. signer may be NULL. */
 enum status review_decide(struct store *s, const struct config *cfg, const struct identity *who,

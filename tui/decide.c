@@ -1,5 +1,7 @@
-/* The decide form: reason (and grant or date), a preview of the provider actions the decision
- * will queue, then y to confirm. Core checks permissions; refusals land in the message line. */
+/* The decide form: the recommendation and evidence snapshot, the reason (multi-line), the new
+ * grant and scope entries to remove for reduce or the date for snooze, a preview of the provider
+ * actions the decision will queue, then y to confirm. Core checks permissions; refusals land
+ * in the message line. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,11 +72,213 @@ static bool confirm(const struct preview *pv)
     mvwaddstr(w, h - 1, 0, " y: record the decision   any other key: cancel ");
     wattroff(w, theme_attr(CR_STATUS));
     wrefresh(w);
-    timeout(-1);
-    int ch = getch();
-    timeout(250);
+    keypad(w, TRUE);
+    wtimeout(w, -1);
+    int ch = wgetch(w); /* stdscr's getch would repaint stdscr over the window first */
     delwin(w);
+    touchwin(stdscr);
     return ch == 'y' || ch == 'Y';
+}
+
+/* text (sanitized) word-wrapped to width as preview lines, at most max of them. */
+static void wrap_lines(struct preview *pv, int role, const char *prefix, const char *text,
+                       int width, int max)
+{
+    struct strbuf clean, cur;
+    sb_init(&clean);
+    sb_init(&cur);
+    sb_adds(&clean, prefix);
+    text_sanitize(&clean, text, strlen(text));
+    const char *p = sb_str(&clean);
+    int nlines = 0;
+    while (*p && nlines < max) {
+        const char *sp = strchr(p, ' ');
+        size_t wl = sp ? (size_t)(sp - p) : strlen(p);
+        char *word = xstrndup(p, wl);
+        if (cur.len && text_display_width(sb_str(&cur)) + 1 + text_display_width(word) > width) {
+            preview_line(pv, role, "%s", sb_str(&cur));
+            nlines++;
+            sb_reset(&cur);
+        }
+        if (nlines < max)
+            sb_addf(&cur, "%s%s", cur.len ? " " : "", word);
+        free(word);
+        p += wl;
+        while (*p == ' ')
+            p++;
+    }
+    if (cur.len && nlines < max)
+        preview_line(pv, role, "%s", sb_str(&cur));
+    sb_done(&clean);
+    sb_done(&cur);
+}
+
+/* What the reviewer decides on, as the decision will record it: one pool's recommendation,
+ * this period's ledger and its findings; for marked pools, each one's recommendation. */
+static void decide_context(struct tui_app *app, const char *const *targets, size_t n,
+                           struct preview *pv, int width)
+{
+    struct strbuf err;
+    sb_init(&err);
+    for (size_t i = 0; i < n && i < 4; i++) {
+        json_t *snap = NULL;
+        if (review_snapshot(app->opts->store, app->opts->config, targets[i], clock_today(), &snap,
+                            &err) != ST_OK) {
+            wrap_lines(pv, CR_CRITICAL, "", sb_str(&err), width, 2);
+            continue;
+        }
+        json_t *rec = json_object_get(snap, "recommendation"),
+               *led = json_object_get(snap, "ledger");
+        const char *unit = json_string_value(json_object_get(snap, "unit"));
+        char line[256];
+        if (n > 1) { /* one line per marked pool */
+            snprintf(line, sizeof line, "%s: recommended %s (%s)", targets[i],
+                     json_string_value(json_object_get(rec, "action")),
+                     json_string_value(json_object_get(rec, "reason")));
+            wrap_lines(pv, CR_NORMAL, "", line, width, 1);
+            json_decref(snap);
+            continue;
+        }
+        snprintf(line, sizeof line, "%s (%s)", json_string_value(json_object_get(rec, "action")),
+                 json_string_value(json_object_get(rec, "reason")));
+        wrap_lines(pv, CR_HEADER, "recommendation: ", line, width, 3);
+        int64_t v[4] = {0};
+        static const char *const keys[] = {"consumed", "grant", "carry_in", "remaining"};
+        for (size_t k = 0; k < 4; k++) {
+            const char *t = json_string_value(json_object_get(led, keys[k]));
+            amount_parse(t, strlen(t), &v[k]);
+        }
+        char c[AMOUNT_BUF], g[AMOUNT_BUF], ci[AMOUNT_BUF], r[AMOUNT_BUF];
+        snprintf(line, sizeof line, "%s of %s %s used, %s left (carry-in %s)",
+                 amount_format(v[0], 2, true, c), amount_format(v[1], 2, true, g), unit,
+                 amount_format(v[3], 2, true, r), amount_format(v[2], 2, true, ci));
+        char prefix[48];
+        snprintf(prefix, sizeof prefix,
+                 "this period from %s: ", json_string_value(json_object_get(led, "period_start")));
+        wrap_lines(pv, CR_NORMAL, prefix, line, width, 2);
+        struct strbuf f;
+        sb_init(&f);
+        size_t k;
+        json_t *o;
+        json_array_foreach(json_object_get(snap, "findings"), k, o)
+            sb_addf(&f, "%s%s (%s)", k ? ", " : "", json_string_value(json_object_get(o, "rule")),
+                    json_string_value(json_object_get(o, "severity")));
+        wrap_lines(pv, f.len ? CR_HIGH : CR_OK, "findings: ", f.len ? sb_str(&f) : "none", width,
+                   2);
+        sb_done(&f);
+        json_decref(snap);
+    }
+    if (n > 4)
+        preview_line(pv, CR_MUTED, "... and %zu more marked pools", n - 4);
+    sb_done(&err);
+}
+
+/* The decide form's fields: the reason (a box; Ctrl-O starts a new line), and for reduce the
+ * new grant and the scope entries to remove, for snooze the date. */
+struct decide_fields {
+    char reason[1024], grant[64], scope[256], until[32];
+};
+
+struct form_field {
+    const char *label;
+    char *buf;
+    size_t cap;
+    int h; /* lines of its box */
+};
+
+/* The form, over the screen: the context, then each field in turn (Enter goes to the next, Esc
+ * cancels). False when cancelled. */
+static bool decide_form(struct tui_app *app, enum decide_action a, const char *const *targets,
+                        size_t n, struct decide_fields *fl)
+{
+    int lines, cols;
+    getmaxyx(stdscr, lines, cols);
+    int width = cols - 4 > 100 ? 100 : cols - 4, inner = width - 4;
+    struct preview ctx;
+    sb_init(&ctx.text);
+    sb_init(&ctx.roles);
+    decide_context(app, targets, n, &ctx, inner);
+    int nctx = (int)ctx.roles.len, box_h = 4;
+    struct form_field fields[3] = {{"reason (10+ characters; Ctrl-O new line, Enter next, Esc "
+                                    "cancels)",
+                                    fl->reason, sizeof fl->reason, box_h}};
+    int nf = 1;
+    if (a == DA_REDUCE) {
+        fields[nf++] = (struct form_field){n > 1 ? "new grant for each (empty: each pool's "
+                                                   "recommended grant)"
+                                                 : "new grant (empty: keep it, cut the scope only)",
+                                           fl->grant, sizeof fl->grant, 1};
+        fields[nf++] = (struct form_field){"scope entries to remove (e.g. model:gpt-4.1,tool:bash; "
+                                           "empty: none)",
+                                           fl->scope, sizeof fl->scope, 1};
+    } else if (a == DA_SNOOZE) {
+        fields[nf++] =
+            (struct form_field){"snooze until (YYYY-MM-DD)", fl->until, sizeof fl->until, 1};
+    }
+    int h = 2 + nctx + 1;
+    for (int i = 0; i < nf; i++)
+        h += 1 + fields[i].h;
+    if (h > lines - 2) { /* a short terminal: fewer context lines */
+        nctx -= h - (lines - 2);
+        if (nctx < 0)
+            nctx = 0;
+        h = lines - 2;
+    }
+    WINDOW *w = newwin(h, width, (lines - h) / 2, (cols - width) / 2);
+    if (!w) {
+        sb_done(&ctx.text);
+        sb_done(&ctx.roles);
+        return false;
+    }
+    werase(w);
+    wattron(w, theme_attr(CR_BORDER));
+    box(w, 0, 0);
+    wattroff(w, theme_attr(CR_BORDER));
+    char title[160];
+    snprintf(title, sizeof title, " %s %s ", decide_action_name(a),
+             n > 1 ? "the marked pools" : targets[0]);
+    struct strbuf fit;
+    sb_init(&fit);
+    text_fit(&fit, title, width - 4, false);
+    wattron(w, theme_attr(CR_TITLE));
+    mvwaddstr(w, 0, 2, sb_str(&fit));
+    wattroff(w, theme_attr(CR_TITLE));
+    const char *p = sb_str(&ctx.text);
+    for (int y = 0; y < nctx; y++) {
+        const char *nl = strchr(p, '\n');
+        char *line = xstrndup(p, (size_t)(nl - p));
+        sb_reset(&fit);
+        text_fit(&fit, line, inner, false);
+        free(line);
+        attr_t at = theme_attr((enum tui_role)ctx.roles.buf[y]);
+        wattron(w, at);
+        mvwaddstr(w, 1 + y, 2, sb_str(&fit));
+        wattroff(w, at);
+        p = nl + 1;
+    }
+    int y = 2 + nctx;
+    for (int i = 0; i < nf; i++) { /* every label first, so the whole form shows */
+        sb_reset(&fit);
+        text_fit(&fit, fields[i].label, inner, false);
+        wattron(w, theme_attr(CR_HEADER));
+        mvwaddstr(w, y, 2, sb_str(&fit));
+        wattroff(w, theme_attr(CR_HEADER));
+        y += 1 + fields[i].h;
+    }
+    bool ok = true;
+    y = 2 + nctx;
+    for (int i = 0; ok && i < nf && y + 1 + fields[i].h <= h - 1; i++) {
+        ok = tui_edit_box(w, y + 1, 2, fields[i].h, inner, fields[i].buf, fields[i].cap, i == 0);
+        y += 1 + fields[i].h;
+    }
+    sb_done(&fit);
+    sb_done(&ctx.text);
+    sb_done(&ctx.roles);
+    delwin(w);
+    touchwin(stdscr); /* the screen under the form comes back before the preview */
+    wnoutrefresh(stdscr);
+    doupdate();
+    return ok;
 }
 
 static void message_sanitized(struct tui_app *app, const char *prefix, const char *text)
@@ -137,35 +341,28 @@ bool tui_decide(struct tui_app *app, int decide_action)
         return true;
     }
     bool bulk = app->nmarks > 0;
-    char reason[512], extra[64] = "", what[96];
-    if (bulk)
-        snprintf(what, sizeof what, "%zu marked pools", n);
-    else
-        snprintf(what, sizeof what, "%s", targets[0]);
-    char label[200];
-    snprintf(label, sizeof label, "%s %s: reason (10+ characters, Esc cancels)",
-             decide_action_name(a), what);
-    struct decide_request req = {.action = a, .reason = reason, .grant = -1};
-    bool go = tui_prompt_line(label, reason, sizeof reason);
+    struct decide_fields *fl = xcalloc(1, sizeof *fl);
+    struct decide_request req = {.action = a, .reason = fl->reason, .grant = -1};
+    bool go = decide_form(app, a, targets, n, fl);
     bool grant_each = false; /* bulk reduce with no amount: each pool's recommended grant */
     if (go && a == DA_REDUCE) {
-        go = tui_prompt_line(bulk ? "new grant for each (empty: each pool's recommended grant)"
-                                  : "new grant (amount)",
-                             extra, sizeof extra);
-        if (go && bulk && !extra[0])
+        req.remove_scope = fl->scope[0] ? fl->scope : NULL;
+        if (bulk && !fl->grant[0] && !fl->scope[0])
             grant_each = true;
-        else if (go && amount_parse(extra, strlen(extra), &req.grant) != AMOUNT_OK) {
-            tui_message(app, "reduce needs a new grant; cancelled");
+        else if (fl->grant[0] &&
+                 amount_parse(fl->grant, strlen(fl->grant), &req.grant) != AMOUNT_OK) {
+            tui_message(app, "'%s' is not an amount; not recorded", fl->grant);
             free(targets);
+            free(fl);
             return true;
         }
     } else if (go && a == DA_SNOOZE) {
-        go = tui_prompt_line("snooze until (YYYY-MM-DD)", extra, sizeof extra);
-        req.until = extra;
+        req.until = fl->until;
     }
     if (!go) {
         tui_message(app, "cancelled");
         free(targets);
+        free(fl);
         return true;
     }
     /* preview every target: what each would queue, or why core refuses it */
@@ -276,5 +473,6 @@ bool tui_decide(struct tui_app *app, int decide_action)
     free(grants);
     free(ok);
     free(targets);
+    free(fl);
     return true;
 }

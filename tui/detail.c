@@ -222,12 +222,21 @@ static void history_lines(struct tui_app *app, const struct pool *p)
     sb_init(&err);
     if (pool_decisions(app->opts->store, p->id, 10, &d, &n, &err) == ST_OK) {
         tui_rows_add(app, NULL, CR_HEADER, "DECISIONS (latest %zu)", n);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+            struct strbuf reason; /* a multi-line reason on one row: its lines joined by " / " */
+            sb_init(&reason);
+            for (const char *r = d[i].reason; *r; r++)
+                if (*r == '\n')
+                    sb_adds(&reason, " / ");
+                else
+                    sb_addc(&reason, *r);
             tui_rows_add(app, NULL, CR_NORMAL, "%-20.20s %-8s %-10s %-9s%s%s %s%s%s",
                          d[i].decided_at, d[i].actor, d[i].role, d[i].action,
                          d[i].grant[0] ? " to " : "", d[i].grant,
                          d[i].is_signed ? "[signed] " : "[unsigned] ",
-                         d[i].emergency ? "[emergency] " : "", d[i].reason);
+                         d[i].emergency ? "[emergency] " : "", sb_str(&reason));
+            sb_done(&reason);
+        }
         if (n == 0)
             tui_rows_add(app, NULL, CR_MUTED, "  none yet");
     }

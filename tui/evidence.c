@@ -275,7 +275,7 @@ const struct view_ops view_evidence_items = {.name = "Evidence: items",
 
 /* Appends label and free text as rows, the text sanitised and wrapped at word boundaries to the
  * terminal width (at most 8 rows; a longer text is cut with an ellipsis when drawn). */
-static void text_row(struct tui_app *app, int role, const char *label, const char *text)
+static void text_paragraph(struct tui_app *app, int role, const char *label, const char *text)
 {
     char *clean = text_sanitized_dup(text);
     int width = COLS - 19 > 20 ? COLS - 19 : 20;
@@ -307,6 +307,20 @@ static void text_row(struct tui_app *app, int role, const char *label, const cha
             p++;
     }
     free(clean);
+}
+
+/* A labelled text over as many rows as it needs: each of its lines (a multi-line reason) is a
+ * paragraph, wrapped at the screen's width. */
+static void text_row(struct tui_app *app, int role, const char *label, const char *text)
+{
+    const char *p = text ? text : "";
+    do {
+        const char *nl = strchr(p, '\n');
+        char *para = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+        text_paragraph(app, role, p == text || !text ? label : "", para);
+        free(para);
+        p = nl ? nl + 1 : NULL;
+    } while (p);
 }
 
 static const char *amount_text(const json_t *v, char *buf)

@@ -165,6 +165,10 @@ bool tui_import(struct tui_app *app);
 bool tui_prompt_path(const char *label, char *buf, size_t cap);
 /* A line of text at the bottom (buf starts empty and receives it); false when cancelled. */
 bool tui_prompt_line(const char *label, char *buf, size_t cap);
+/* Edits buf (cap bytes, kept as it is typed) in a box of h lines by w columns at (y, x) of win:
+ * the text wraps at the box's width and, when multiline, Ctrl-O starts a new line. Enter
+ * finishes (true), Esc cancels (false); the prompts' editing keys work. */
+bool tui_edit_box(WINDOW *win, int y, int x, int h, int w, char *buf, size_t cap, bool multiline);
 
 attr_t theme_attr(enum tui_role role);
 int theme_role_for_severity(const char *severity);

@@ -166,6 +166,44 @@ static WINDOW *complete(struct line *l, bool second)
     return w;
 }
 
+/* The editing keys every prompt shares; false when ch is none of them. */
+static bool line_edit(struct line *l, int ch)
+{
+    if (ch == KEY_LEFT) {
+        while (l->cur > 0 && is_cont(l->buf[--l->cur]))
+            ;
+    } else if (ch == KEY_RIGHT) {
+        if (l->cur < l->len)
+            while (++l->cur < l->len && is_cont(l->buf[l->cur]))
+                ;
+    } else if (ch == KEY_HOME || ch == KEY_CTRL('a')) {
+        l->cur = 0;
+    } else if (ch == KEY_END || ch == KEY_CTRL('e')) {
+        l->cur = l->len;
+    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        size_t from = l->cur;
+        while (from > 0 && is_cont(l->buf[--from]))
+            ;
+        line_delete(l, from, l->cur);
+    } else if (ch == KEY_DC) {
+        size_t to = l->cur;
+        if (to < l->len)
+            while (++to < l->len && is_cont(l->buf[to]))
+                ;
+        line_delete(l, l->cur, to);
+    } else if (ch == KEY_CTRL('u')) {
+        line_delete(l, 0, l->cur);
+    } else if (ch == KEY_CTRL('w')) {
+        line_rubout(l);
+    } else if (ch >= 32 && ch < 256 && ch != 127) {
+        char c = (char)ch; /* UTF-8 arrives a byte at a time: the cursor follows the bytes */
+        line_insert(l, &c, 1);
+    } else {
+        return false;
+    }
+    return true;
+}
+
 /* The editor both prompts share; paths adds Tab completion of file names. */
 static bool prompt_edit(const char *label, char *buf, size_t cap, bool paths)
 {
@@ -193,38 +231,10 @@ static bool prompt_edit(const char *label, char *buf, size_t cap, bool paths)
             ok = true;
             break;
         }
-        if (tab) {
+        if (tab)
             list = complete(&l, tabbed);
-        } else if (ch == KEY_LEFT && l.cur > 0) {
-            do
-                l.cur--;
-            while (l.cur > 0 && is_cont(l.buf[l.cur]));
-        } else if (ch == KEY_RIGHT && l.cur < l.len) {
-            do
-                l.cur++;
-            while (l.cur < l.len && is_cont(l.buf[l.cur]));
-        } else if (ch == KEY_HOME || ch == KEY_CTRL('a')) {
-            l.cur = 0;
-        } else if (ch == KEY_END || ch == KEY_CTRL('e')) {
-            l.cur = l.len;
-        } else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && l.cur > 0) {
-            size_t from = l.cur - 1;
-            while (from > 0 && is_cont(l.buf[from]))
-                from--;
-            line_delete(&l, from, l.cur);
-        } else if (ch == KEY_DC && l.cur < l.len) {
-            size_t to = l.cur + 1;
-            while (to < l.len && is_cont(l.buf[to]))
-                to++;
-            line_delete(&l, l.cur, to);
-        } else if (ch == KEY_CTRL('u')) {
-            line_delete(&l, 0, l.cur);
-        } else if (ch == KEY_CTRL('w')) {
-            line_rubout(&l);
-        } else if (ch >= 32 && ch < 256 && ch != 127) {
-            char c = (char)ch; /* UTF-8 arrives a byte at a time: the cursor follows the bytes */
-            line_insert(&l, &c, 1);
-        }
+        else
+            line_edit(&l, ch);
         tabbed = tab;
     }
     if (list)
@@ -243,4 +253,98 @@ bool tui_prompt_line(const char *label, char *buf, size_t cap)
 {
     buf[0] = '\0';
     return prompt_edit(label, buf, cap, false);
+}
+
+/* Where the box's text is drawn: the visual lines (byte ranges) and the cursor's cell. */
+struct box_layout {
+    size_t start[256], end[256]; /* visual line i is buf[start[i], end[i]) */
+    int n, cur_row, cur_col;
+};
+
+/* Wraps l at w columns and at '\n' into visual lines; finds the cursor's cell. */
+static void box_layout(const struct line *l, int w, struct box_layout *lay)
+{
+    lay->n = 1;
+    lay->start[0] = 0;
+    lay->cur_row = lay->cur_col = 0;
+    int col = 0;
+    size_t i = 0;
+    while (i <= l->len) {
+        if (i == l->cur) {
+            lay->cur_row = lay->n - 1;
+            lay->cur_col = col;
+        }
+        if (i == l->len)
+            break;
+        size_t next = i + 1;
+        while (next < l->len && is_cont(l->buf[next]))
+            next++;
+        bool newline = l->buf[i] == '\n';
+        int cw = newline ? 0 : span_width(l->buf, i, next);
+        if ((newline || col + cw > w) && lay->n < 256) { /* a new visual line */
+            lay->end[lay->n - 1] = i;
+            lay->start[lay->n++] = newline ? next : i;
+            col = 0;
+            if (newline) {
+                i = next;
+                continue;
+            }
+        }
+        col += cw;
+        i = next;
+    }
+    lay->end[lay->n - 1] = l->len;
+    if (lay->cur_col >= w) { /* the cursor after a full line sits at the next line's start */
+        lay->cur_row++;
+        lay->cur_col = 0;
+    }
+}
+
+bool tui_edit_box(WINDOW *win, int y, int x, int h, int w, char *buf, size_t cap, bool multiline)
+{
+    struct line l = {buf, cap, strlen(buf), strlen(buf)};
+    struct box_layout *lay = xmalloc(sizeof *lay);
+    keypad(win, TRUE);
+    wtimeout(win, -1);
+    curs_set(1);
+    bool ok = false;
+    int top = 0;
+    for (;;) {
+        box_layout(&l, w, lay);
+        if (lay->cur_row < top)
+            top = lay->cur_row;
+        if (lay->cur_row >= top + h)
+            top = lay->cur_row - h + 1;
+        wattron(win, theme_attr(CR_INPUT));
+        for (int r = 0; r < h; r++) {
+            struct strbuf text, fit;
+            sb_init(&text);
+            sb_init(&fit);
+            int k = top + r;
+            if (k < lay->n)
+                text_sanitize(&text, l.buf + lay->start[k], lay->end[k] - lay->start[k]);
+            text_fit(&fit, sb_str(&text), w, true);
+            mvwaddstr(win, y + r, x, sb_str(&fit));
+            sb_done(&text);
+            sb_done(&fit);
+        }
+        wattroff(win, theme_attr(CR_INPUT));
+        wmove(win, y + lay->cur_row - top, x + lay->cur_col);
+        wrefresh(win);
+        int ch = wgetch(win);
+        if (ch == 27 || (ch == ERR && tui_input_gone()))
+            break;
+        if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+            ok = true;
+            break;
+        }
+        if (ch == KEY_CTRL('o') && multiline)
+            line_insert(&l, "\n", 1);
+        else
+            line_edit(&l, ch);
+    }
+    free(lay);
+    curs_set(0);
+    timeout(250);
+    return ok;
 }

@@ -92,8 +92,38 @@ tm send-keys Escape; screen
 see "threshold" "Esc brings every finding back"
 tm send-keys '?'; screen
 see "Ctrl-L +redraw the screen" "help from the keymap"
-tm send-keys q R; screen
+# --- the owner reduces from the form: the evidence first, a multi-line reason, a scope entry cut --
+tm send-keys q 3 / c o d e - r e v Enter; screen
+tm send-keys r; screen
+see "recommendation: approve \(utilisation reached" "the form shows the recommendation"
+see "this period from 2026-11-01: 4,201.20 of 6,000.00 USD used, 1,798.80 left" "and the ledger of the snapshot"
+see "findings: exhaustion \(high\)" "and the pool's findings"
+see "scope entries to remove" "reduce asks for scope entries to remove"
+tm send-keys -l "coding agent moves to the team plan"
+tm send-keys C-o
+tm send-keys -l "the bash tool is no longer needed"
+tm send-keys Enter; tm send-keys -l "5000"; tm send-keys Enter; tm send-keys -l "tool:bash"; tm send-keys Enter
+screen
+see "reduce code-review-agent: 1 provider action" "the preview after the form"
+tm send-keys y; screen
+see "decision [0-9]+: reduce code-review-agent" "the reduce is recorded"
+expect_eq "$(sqlite3 "$CREDENCE_DB" "SELECT reason || '|' || json_extract(params, '\$.grant') || '|' || json_extract(params, '\$.removed_scope[0]') FROM decision WHERE action = 'reduce' AND actor = 'dana'")" \
+    "coding agent moves to the team plan
+the bash tool is no longer needed|5000.000000|tool:bash" "a two-line reason, the new grant and the removed scope entry in the database"
+tm send-keys / Escape R; screen
 see "as custodian" "R switches role"
+# --- the custodian triages: the queue holds flagged pools in custody; c acknowledges ---------------
+tm send-keys 2; screen
+see "medium +finding +pilot-doc-extractor" "the custodian's queue"
+tm send-keys c; screen
+see "acknowledge pilot-doc-extractor" "the triage form"
+see "findings: pilot-production-like \(medium\)" "with the finding it acknowledges"
+tm send-keys -l "steady use is the pilot's plan until January"
+tm send-keys Enter; screen
+tm send-keys y; screen
+see "decision [0-9]+: acknowledge pilot-doc-extractor" "acknowledged"
+expect_eq "$(sqlite3 "$CREDENCE_DB" "SELECT state FROM finding WHERE pool_id = 'pilot-doc-extractor' AND rule = 'pilot-production-like'")" \
+    "acknowledged" "the finding is acknowledged in the database"
 tm resize-window -x 80 -y 24; tm send-keys 3; screen
 see "^ credence \| Dana" "redrawn at 80x24"
 checks=$((checks + 1))
