@@ -270,6 +270,21 @@ static json_t *snapshot_pack(const struct ledger_row *cur, json_t *findings,
                      "reason", rec->reason);
 }
 
+/* What a decision is made in view of: p's ledger through today, the recommendation and the
+ * active findings. *rows (free) and *findings (decref) are the caller's, also on failure. */
+static enum status decision_inputs(struct store *s, const struct config *cfg, const struct pool *p,
+                                   int32_t today, struct ledger_row **rows, size_t *nrows,
+                                   struct recommendation *rec, json_t **findings,
+                                   struct strbuf *err)
+{
+    enum status rc = ledger_compute(s, p, today, rows, nrows, err);
+    if (rc == ST_OK)
+        rc = review_recommend(s, cfg, p, today, rec, err);
+    if (rc == ST_OK)
+        rc = pool_active_findings(s, p->id, findings, err);
+    return rc;
+}
+
 enum status review_snapshot(struct store *s, const struct config *cfg, const char *pool_id,
                             int32_t today, json_t **out, struct strbuf *err)
 {
@@ -282,11 +297,7 @@ enum status review_snapshot(struct store *s, const struct config *cfg, const cha
     json_t *findings = NULL;
     enum status rc = pool_get(s, pool_id, &p, err);
     if (rc == ST_OK)
-        rc = ledger_compute(s, &p, today, &rows, &nrows, err);
-    if (rc == ST_OK)
-        rc = review_recommend(s, cfg, &p, today, &rec, err);
-    if (rc == ST_OK)
-        rc = pool_active_findings(s, p.id, &findings, err);
+        rc = decision_inputs(s, cfg, &p, today, &rows, &nrows, &rec, &findings, err);
     if (rc == ST_OK) {
         *out = snapshot_pack(&rows[nrows - 1], findings, &rec);
         json_object_set_new(*out, "unit", json_string(p.unit));
@@ -383,11 +394,7 @@ enum status review_decide(struct store *s, const struct config *cfg, const struc
     if (!req->preview)
         rc = store_begin(s, err);
     if (rc == ST_OK)
-        rc = ledger_compute(s, &p, today, &rows, &nrows, err);
-    if (rc == ST_OK)
-        rc = review_recommend(s, cfg, &p, today, &rec, err);
-    if (rc == ST_OK)
-        rc = pool_active_findings(s, p.id, &findings, err);
+        rc = decision_inputs(s, cfg, &p, today, &rows, &nrows, &rec, &findings, err);
     if (rc == ST_OK && a == DA_REDUCE) {
         rc = parse_removed(&p, req->remove_scope, &removed, &nremoved, err);
         int64_t cur_grant = rows[nrows - 1].grant;
