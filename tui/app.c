@@ -188,6 +188,7 @@ static void switch_role(struct tui_app *app)
         if (app->opts->who->roles & ROLE_BIT(r)) {
             snprintf(app->role, sizeof app->role, "%s", role_name(r));
             tui_message(app, "acting as %s", app->role);
+            app->dirty = true; /* queues and the dashboard are the role's */
             return;
         }
     }

@@ -530,6 +530,8 @@ const struct view_ops view_outbox = {.name = "Outbox",
 
 /* ---- dashboard -------------------------------------------------------------------------- */
 
+#define DASHBOARD_ITEMS 5 /* the head of the caller's queue */
+
 /* Burn this month against the monthly grants, per provider, with a 30-day sparkline. */
 static void dashboard_burn_lines(struct tui_app *app)
 {
@@ -627,15 +629,52 @@ static void dashboard_recalc(struct tui_app *app)
     }
     json_decref(st);
     dashboard_burn_lines(app);
+    /* my open items: the head of the role's queue, riskiest first; Enter opens one */
     size_t nq = 0;
+    json_t *items = NULL;
+    char role[sizeof app->role];
+    for (size_t i = 0; i < sizeof role; i++)
+        role[i] =
+            (char)(app->role[i] >= 'a' && app->role[i] <= 'z' ? app->role[i] - 32 : app->role[i]);
     if (review_queue_count(app->opts->store, app->opts->who, app->role, NULL, &nq, &err) == ST_OK)
-        tui_rows_add(app, NULL, CR_NORMAL, "your %s queue: %zu item%s (press 2)", app->role, nq,
-                     nq == 1 ? "" : "s");
+        tui_rows_add(app, NULL, CR_HEADER, "YOUR %s QUEUE: %zu open item%s%s", role, nq,
+                     nq == 1 ? "" : "s", nq > DASHBOARD_ITEMS ? " (2 shows them all)" : "");
+    if (nq && review_queue_page(app->opts->store, app->opts->config, app->opts->who, app->role,
+                                NULL, clock_today(), 0, DASHBOARD_ITEMS, &items, &err) == ST_OK) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it)
+        {
+            const char *sev = json_string_value(json_object_get(it, "severity"));
+            const char *pool_id = json_string_value(json_object_get(it, "pool_id"));
+            struct strbuf line;
+            sb_init(&line);
+            sb_adds(&line, "  ");
+            tui_cell(&line, sev, 8);
+            tui_cell(&line, json_string_value(json_object_get(it, "kind")), 9);
+            tui_cell(&line, pool_id, 24);
+            sb_addf(&line, "%4.0f%%  ", json_real_value(json_object_get(it, "utilization_pct")));
+            tui_cell(
+                &line,
+                json_string_value(json_object_get(json_object_get(it, "recommendation"), "action")),
+                8);
+            const char *top = json_string_value(json_object_get(it, "top_finding"));
+            sb_adds(&line, top && *top ? top : "");
+            tui_rows_add(app, pool_id, theme_role_for_severity(sev), "%s", sb_str(&line));
+            sb_done(&line);
+        }
+    }
+    json_decref(items);
     sb_done(&err);
 }
 
-const struct view_ops view_dashboard = {
-    .name = "Dashboard", .recalc = dashboard_recalc, .draw = tui_list_draw, .handle = NULL};
+static const enum tui_action view_dashboard_keys[] = {ACT_OPEN, ACT_NONE};
+
+const struct view_ops view_dashboard = {.name = "Dashboard",
+                                        .recalc = dashboard_recalc,
+                                        .draw = tui_list_draw,
+                                        .handle = tui_open_selected,
+                                        .keys = view_dashboard_keys};
 
 /* ---- help ------------------------------------------------------------------------------- */
 

@@ -21,7 +21,9 @@ see "CAMPAIGN 2026-Q4" "campaign progress on the dashboard"
 see "14 of 23 decided" "campaign numbers"
 see "BURN THIS MONTH \(USD pools\)" "burn vs grants per provider"
 see "openai +8 pools +[0-9,.]+ +32,900.00 +[0-9]+%  [▁▂▃▄▅▆▇█ ]{30}" "provider row with the 30-day sparkline"
-see "^ \? help  1 dashboard  2 queue  3 pools  4 findings  5 outbox  6 evidence  7 imports " "bottom bar lists the keys"
+see "YOUR OWNER QUEUE: 3 open items" "the dashboard heads the caller's queue"
+see "^  high +campaign +code-review-agent +70%  approve  exhaustion" "riskiest item first, with advice and top finding"
+see "^ \? help  Enter open  1 dashboard  2 queue  3 pools  4 findings  5 outbox  6 evidence" "bottom bar lists the keys"
 tm send-keys 2; screen
 see "\| Queue \|" "2 jumps to the queue"
 see "^ \? help  Enter open  a approve  r reduce  x revoke  Space mark  / search  e escalate" "the queue's own keys in the bottom bar"
@@ -112,6 +114,8 @@ expect_eq "$(sqlite3 "$CREDENCE_DB" "SELECT reason || '|' || json_extract(params
 the bash tool is no longer needed|5000.000000|tool:bash" "a two-line reason, the new grant and the removed scope entry in the database"
 tm send-keys / Escape R; screen
 see "as custodian" "R switches role"
+tm send-keys 1; screen
+see "YOUR CUSTODIAN QUEUE: 1 open item" "the dashboard follows the role"
 # --- the custodian triages: the queue holds flagged pools in custody; c acknowledges ---------------
 tm send-keys 2; screen
 see "medium +finding +pilot-doc-extractor" "the custodian's queue"
