@@ -1,104 +1,259 @@
-/* Paged, filtered, sorted register queries for lists (see pool_browse.h). */
+/* Paged, filtered, sorted register lists from an in-memory copy (see pool_browse.h). Before, each
+ * count and page was an SQL scan and sort of the register with a per-row string search: at
+ * 10,000 pools a search key cost ~40 ms and a page far down the list more; here they are a pass
+ * over an array. */
 #include "core/pool_browse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/ledger.h"
 #include "core/pool.h"
 #include "core/xalloc.h"
 
-static const struct {
-    const char *name;
-    const char *order; /* ORDER BY expression, ascending; {D} is replaced by the direction */
-} sorts[PS__COUNT] = {
-    [PS_ID] = {"pool", "p.id {D}"},
-    [PS_NAME] = {"name", "p.name COLLATE NOCASE {D}, p.id"},
-    [PS_PROVIDER] = {"provider", "p.provider {D}, p.id"},
-    [PS_ENV] = {"environment", "p.environment {D}, p.id"},
-    [PS_OWNER] = {"owner", "coalesce(p.owner, '') {D}, p.id"},
-    [PS_STATUS] = {"status", "p.status {D}, p.id"},
-    [PS_RISK] = {"risk", "coalesce(f.sev, 0) {D}, coalesce(f.n, 0) {D}, p.id"},
-    [PS_FINDINGS] = {"findings", "coalesce(f.n, 0) {D}, p.id"},
-    [PS_UTIL] = {"utilisation", "coalesce(u.util, -1) {D}, p.id"},
+/* One pool as the list needs it. */
+struct browse_entry {
+    char *id, *name, *provider, *account, *environment, *owner, *status, *unit; /* owned */
+    char *hay;   /* lower-cased "id name owner custodian provider account" for search; owned */
+    char *rules; /* open findings' rule ids, sorted, comma-separated; owned */
+    int sev;     /* top open severity, 0 none .. 4 critical */
+    int nfind;   /* open findings */
+    double util; /* -1 until pool_browse_compute_util */
+};
+
+struct pool_browser {
+    struct store *s;
+    struct browse_entry *e;
+    size_t n;
+    bool loaded;
+    /* the matches of the last filter and order, as indexes into e */
+    size_t *match, nmatch;
+    bool match_valid;
+    enum pool_sort sort;
+    bool desc;
+    char search[256], provider[32], environment[32], status[32];
+    int min_severity;
 };
 
 const char *pool_sort_name(enum pool_sort s)
 {
-    return (unsigned)s < PS__COUNT ? sorts[s].name : "";
+    static const char *const names[PS__COUNT] = {
+#define PS_NAME_(e, name) [PS_##e] = name,
+        POOL_SORTS(PS_NAME_)
+#undef PS_NAME_
+    };
+    return (unsigned)s < PS__COUNT ? names[s] : "";
 }
 
-/* The pools with their open-findings summary and cached utilisation; ?1 search, ?2 provider,
- * ?3 environment, ?4 status, ?5 minimum severity. */
-static const char browse_from[] =
-    " FROM pool p"
-    " LEFT JOIN temp.pool_findings f ON f.pool_id = p.id"
-    " LEFT JOIN temp.pool_util u ON u.pool_id = p.id"
-    " WHERE (?1 = '' OR instr(lower(p.id || ' ' || p.name || ' ' || coalesce(p.owner, '') || ' '"
-    "   || coalesce(p.custodian, '') || ' ' || p.provider || ' ' || p.account), lower(?1)) > 0)"
-    " AND (?2 = '' OR p.provider = ?2) AND (?3 = '' OR p.environment = ?3)"
-    " AND (?4 = '' OR p.status = ?4) AND (?5 = 0 OR coalesce(f.sev, 0) >= ?5)";
-
-/* The per-session tables the list joins: utilisation (pool_browse_compute_util) and the
- * open-findings summary (pool_browse_refresh), so each page and count is a keyed join. */
-static enum status ensure_util_table(struct store *s, struct strbuf *err)
+struct pool_browser *pool_browser_new(struct store *s)
 {
-    return store_exec(s,
-                      "CREATE TEMP TABLE IF NOT EXISTS pool_util (pool_id TEXT PRIMARY KEY, "
-                      "util REAL NOT NULL);"
-                      "CREATE TEMP TABLE IF NOT EXISTS pool_findings (pool_id TEXT PRIMARY KEY, "
-                      "sev INTEGER NOT NULL, n INTEGER NOT NULL, rules TEXT NOT NULL)",
-                      err);
+    struct pool_browser *b = xcalloc(1, sizeof *b);
+    b->s = s;
+    return b;
 }
 
-enum status pool_browse_refresh(struct store *s, struct strbuf *err)
+static void entries_free(struct pool_browser *b)
 {
-    enum status rc = ensure_util_table(s, err);
-    if (rc == ST_OK)
-        rc = store_exec(
-            s,
-            "DELETE FROM temp.pool_findings;"
-            "INSERT INTO temp.pool_findings SELECT pool_id, max(CASE severity WHEN 'critical' "
-            "THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END), count(*), "
-            "group_concat(rule, ',') FROM (SELECT pool_id, severity, rule FROM finding WHERE "
-            "state <> 'resolved' AND pool_id IS NOT NULL ORDER BY pool_id, rule) GROUP BY "
-            "pool_id",
-            err);
-    return rc;
+    for (size_t i = 0; i < b->n; i++) {
+        struct browse_entry *x = &b->e[i];
+        char *owned[] = {x->id,    x->name,   x->provider, x->account, x->environment,
+                         x->owner, x->status, x->unit,     x->hay,     x->rules};
+        for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+            free(owned[k]);
+    }
+    free(b->e);
+    b->e = NULL;
+    b->n = 0;
+    free(b->match);
+    b->match = NULL;
+    b->nmatch = 0;
+    b->match_valid = false;
+    b->loaded = false;
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct pool_browse_filter *f)
+void pool_browser_free(struct pool_browser **b)
 {
-    store_bind_text(st, 1, f->search ? f->search : "");
-    store_bind_text(st, 2, f->provider ? f->provider : "");
-    store_bind_text(st, 3, f->environment ? f->environment : "");
-    store_bind_text(st, 4, f->status ? f->status : "");
-    sqlite3_bind_int(st, 5, f->min_severity);
+    if (!b || !*b)
+        return;
+    entries_free(*b);
+    free(*b);
+    *b = NULL;
 }
 
-enum status pool_browse_count(struct store *s, const struct pool_browse_filter *f, size_t *n,
+/* ASCII lower case, as SQLite's lower() and the search always were. */
+static void ascii_lower(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s + 32);
+}
+
+enum status pool_browse_refresh(struct pool_browser *b, struct strbuf *err)
+{
+    entries_free(b);
+    sqlite3_stmt *st = NULL;
+    /* the register with each pool's open findings (rules sorted), in id order */
+    enum status rc = store_prepare(
+        b->s,
+        "SELECT p.id, p.name, p.provider, p.account, p.environment, coalesce(p.owner, ''), "
+        "p.status, p.unit, coalesce(p.custodian, ''), coalesce(f.sev, 0), coalesce(f.n, 0), "
+        "coalesce(f.rules, '') FROM pool p LEFT JOIN (SELECT pool_id, max(CASE severity WHEN "
+        "'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) AS sev, count(*) "
+        "AS n, group_concat(rule, ',') AS rules FROM (SELECT pool_id, severity, rule FROM finding "
+        "WHERE state <> 'resolved' AND pool_id IS NOT NULL ORDER BY pool_id, rule) GROUP BY "
+        "pool_id) f ON f.pool_id = p.id ORDER BY p.id",
+        &st, err);
+    if (rc != ST_OK)
+        return rc;
+    size_t cap = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (b->n == cap) {
+            cap = cap ? 2 * cap : 256;
+            b->e = xreallocarray(b->e, cap, sizeof *b->e);
+        }
+        struct browse_entry *x = &b->e[b->n++];
+        char **cols[] = {&x->id,          &x->name,  &x->provider, &x->account,
+                         &x->environment, &x->owner, &x->status,   &x->unit};
+        for (int c = 0; c < 8; c++)
+            *cols[c] = xstrdup(store_col_text(st, c));
+        struct strbuf hay;
+        sb_init(&hay);
+        sb_addf(&hay, "%s %s %s %s %s %s", x->id, x->name, x->owner, store_col_text(st, 8),
+                x->provider, x->account);
+        x->hay = sb_steal(&hay);
+        ascii_lower(x->hay);
+        x->sev = sqlite3_column_int(st, 9);
+        x->nfind = sqlite3_column_int(st, 10);
+        x->rules = xstrdup(store_col_text(st, 11));
+        x->util = -1;
+    }
+    if (step != SQLITE_DONE)
+        rc = store_error(b->s, step, "register", err);
+    sqlite3_finalize(st);
+    if (rc != ST_OK) {
+        entries_free(b);
+        return rc;
+    }
+    b->loaded = true;
+    return ST_OK;
+}
+
+/* ---- order and matches -------------------------------------------------------------------- */
+
+static int cmp_int(long long a, long long b)
+{
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_double(double a, double b)
+{
+    return a < b ? -1 : a > b;
+}
+
+/* The sort key of each order, ascending; ties always by id ascending. */
+static int key_cmp(enum pool_sort sort, const struct browse_entry *a, const struct browse_entry *b)
+{
+    switch (sort) {
+    case PS_ID:
+        return strcmp(a->id, b->id);
+    case PS_NAME:
+        return strcasecmp(a->name, b->name);
+    case PS_PROVIDER:
+        return strcmp(a->provider, b->provider);
+    case PS_ENV:
+        return strcmp(a->environment, b->environment);
+    case PS_OWNER:
+        return strcmp(a->owner, b->owner);
+    case PS_STATUS:
+        return strcmp(a->status, b->status);
+    case PS_RISK: {
+        int c = cmp_int(a->sev, b->sev);
+        return c ? c : cmp_int(a->nfind, b->nfind);
+    }
+    case PS_FINDINGS:
+        return cmp_int(a->nfind, b->nfind);
+    case PS_UTIL:
+        return cmp_double(a->util, b->util);
+    default:
+        return 0;
+    }
+}
+
+/* qsort has no context argument: the order being sorted lives here for the duration. */
+static const struct pool_browser *sorting;
+
+static int match_cmp(const void *pa, const void *pb)
+{
+    const struct browse_entry *a = &sorting->e[*(const size_t *)pa];
+    const struct browse_entry *b = &sorting->e[*(const size_t *)pb];
+    int c = key_cmp(sorting->sort, a, b);
+    if (sorting->desc)
+        c = -c;
+    return c ? c : strcmp(a->id, b->id);
+}
+
+static bool same(const char *kept, const char *given)
+{
+    return strcmp(kept, given ? given : "") == 0;
+}
+
+/* Brings b->match up to date for f, sort and desc: a pass over the entries, then a sort of the
+ * matches (only when something changed since the last call). */
+static enum status ensure_matches(struct pool_browser *b, const struct pool_browse_filter *f,
+                                  enum pool_sort sort, bool desc, struct strbuf *err)
+{
+    if (!b->loaded) {
+        enum status rc = pool_browse_refresh(b, err);
+        if (rc != ST_OK)
+            return rc;
+    }
+    if ((unsigned)sort >= PS__COUNT)
+        sort = PS_ID;
+    if (b->match_valid && b->sort == sort && b->desc == desc && same(b->search, f->search) &&
+        same(b->provider, f->provider) && same(b->environment, f->environment) &&
+        same(b->status, f->status) && b->min_severity == f->min_severity)
+        return ST_OK;
+    snprintf(b->search, sizeof b->search, "%s", f->search ? f->search : "");
+    snprintf(b->provider, sizeof b->provider, "%s", f->provider ? f->provider : "");
+    snprintf(b->environment, sizeof b->environment, "%s", f->environment ? f->environment : "");
+    snprintf(b->status, sizeof b->status, "%s", f->status ? f->status : "");
+    b->min_severity = f->min_severity;
+    b->sort = sort;
+    b->desc = desc;
+    char needle[sizeof b->search];
+    snprintf(needle, sizeof needle, "%s", b->search);
+    ascii_lower(needle);
+    free(b->match);
+    b->match = xreallocarray(NULL, b->n ? b->n : 1, sizeof *b->match);
+    b->nmatch = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        const struct browse_entry *x = &b->e[i];
+        if ((*needle && !strstr(x->hay, needle)) ||
+            (*b->provider && strcmp(x->provider, b->provider)) ||
+            (*b->environment && strcmp(x->environment, b->environment)) ||
+            (*b->status && strcmp(x->status, b->status)) ||
+            (b->min_severity && x->sev < b->min_severity))
+            continue;
+        b->match[b->nmatch++] = i;
+    }
+    sorting = b;
+    qsort(b->match, b->nmatch, sizeof *b->match, match_cmp);
+    sorting = NULL;
+    b->match_valid = true;
+    return ST_OK;
+}
+
+enum status pool_browse_count(struct pool_browser *b, const struct pool_browse_filter *f, size_t *n,
                               struct strbuf *err)
 {
     *n = 0;
-    enum status rc = ensure_util_table(s, err);
-    if (rc != ST_OK)
-        return rc;
-    struct strbuf sql;
-    sb_init(&sql);
-    sb_addf(&sql, "SELECT count(*)%s", browse_from);
-    sqlite3_stmt *st = NULL;
-    rc = store_prepare(s, sb_str(&sql), &st, err);
-    sb_done(&sql);
-    if (rc != ST_OK)
-        return rc;
-    bind_filter(st, f);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        *n = (size_t)sqlite3_column_int64(st, 0);
-    else
-        rc = store_error(s, step, "register", err);
-    sqlite3_finalize(st);
+    /* counting needs no order: the one of the last page does */
+    enum status rc = ensure_matches(b, f, b->match_valid ? b->sort : PS_ID, b->desc, err);
+    if (rc == ST_OK)
+        *n = b->nmatch;
     return rc;
 }
 
@@ -141,98 +296,65 @@ static enum status page_ledgers(struct store *s, struct pool_brief *rows, size_t
     return ST_OK;
 }
 
-enum status pool_browse_page(struct store *s, const struct pool_browse_filter *f,
+enum status pool_browse_page(struct pool_browser *b, const struct pool_browse_filter *f,
                              enum pool_sort sort, bool desc, size_t offset, size_t limit,
                              int32_t today, struct pool_brief **out, size_t *n, struct strbuf *err)
 {
     *out = NULL;
     *n = 0;
-    if ((unsigned)sort >= PS__COUNT)
-        sort = PS_ID;
-    enum status rc = ensure_util_table(s, err);
-    if (rc != ST_OK)
+    enum status rc = ensure_matches(b, f, sort, desc, err);
+    if (rc != ST_OK || offset >= b->nmatch)
         return rc;
-    struct strbuf sql;
-    sb_init(&sql);
-    sb_addf(&sql,
-            "SELECT p.id, p.name, p.provider, p.account, p.environment, coalesce(p.owner, ''), "
-            "p.status, p.unit, coalesce(f.sev, 0), coalesce(f.n, 0), coalesce(f.rules, '')%s "
-            "ORDER BY ",
-            browse_from);
-    for (const char *o = sorts[sort].order; *o;) { /* substitute the direction */
-        if (strncmp(o, "{D}", 3) == 0) {
-            sb_adds(&sql, desc ? "DESC" : "ASC");
-            o += 3;
-        } else {
-            sb_addc(&sql, *o++);
-        }
+    size_t k = b->nmatch - offset < limit ? b->nmatch - offset : limit;
+    struct pool_brief *rows = xcalloc(k ? k : 1, sizeof *rows);
+    for (size_t i = 0; i < k; i++) {
+        const struct browse_entry *x = &b->e[b->match[offset + i]];
+        struct pool_brief *r = &rows[i];
+        r->id = xstrdup(x->id);
+        r->name = xstrdup(x->name);
+        r->provider = xstrdup(x->provider);
+        r->account = xstrdup(x->account);
+        r->environment = xstrdup(x->environment);
+        r->owner = xstrdup(x->owner);
+        r->status = xstrdup(x->status);
+        r->unit = xstrdup(x->unit);
+        r->rules = xstrdup(x->rules);
+        r->top_severity = x->sev;
+        r->nfindings = x->nfind;
     }
-    sb_adds(&sql, " LIMIT ?6 OFFSET ?7");
-    sqlite3_stmt *st = NULL;
-    rc = store_prepare(s, sb_str(&sql), &st, err);
-    sb_done(&sql);
-    if (rc != ST_OK)
-        return rc;
-    bind_filter(st, f);
-    sqlite3_bind_int64(st, 6, (sqlite3_int64)limit);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)offset);
-    int step;
-    size_t cap = 0;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 64;
-            *out = xreallocarray(*out, cap, sizeof **out);
-        }
-        struct pool_brief *r = &(*out)[(*n)++];
-        memset(r, 0, sizeof *r);
-        char **cols[] = {&r->id,          &r->name,  &r->provider, &r->account,
-                         &r->environment, &r->owner, &r->status,   &r->unit};
-        for (int c = 0; c < 8; c++)
-            *cols[c] = xstrdup(store_col_text(st, c));
-        r->top_severity = sqlite3_column_int(st, 8);
-        r->nfindings = sqlite3_column_int(st, 9);
-        r->rules = xstrdup(store_col_text(st, 10));
-    }
-    if (step != SQLITE_DONE)
-        rc = store_error(s, step, "register", err);
-    sqlite3_finalize(st);
-    if (rc == ST_OK)
-        rc = page_ledgers(s, *out, *n, today, err);
+    rc = page_ledgers(b->s, rows, k, today, err);
     if (rc != ST_OK) {
-        pool_briefs_free(*out, *n);
-        *out = NULL;
-        *n = 0;
+        pool_briefs_free(rows, k);
+        return rc;
     }
-    return rc;
+    *out = rows;
+    *n = k;
+    return ST_OK;
 }
 
-enum status pool_browse_compute_util(struct store *s, int32_t today, struct strbuf *err)
+enum status pool_browse_compute_util(struct pool_browser *b, int32_t today, struct strbuf *err)
 {
-    enum status rc = ensure_util_table(s, err);
-    if (rc != ST_OK)
-        return rc;
+    if (!b->loaded) {
+        enum status rc = pool_browse_refresh(b, err);
+        if (rc != ST_OK)
+            return rc;
+    }
     struct pool *pools = NULL;
     size_t n = 0;
-    rc = pool_list(s, &pools, &n, err);
-    if (rc == ST_OK)
-        rc = store_exec(s, "DELETE FROM temp.pool_util", err);
-    sqlite3_stmt *ins = NULL;
-    if (rc == ST_OK)
-        rc =
-            store_prepare(s, "INSERT INTO temp.pool_util (pool_id, util) VALUES (?, ?)", &ins, err);
+    enum status rc = pool_list(b->s, &pools, &n, err);
+    /* pool_list is in id order, like the entries: walk both */
+    size_t j = 0;
     for (size_t i = 0; rc == ST_OK && i < n; i++) {
+        while (j < b->n && strcmp(b->e[j].id, pools[i].id) < 0)
+            j++;
+        if (j == b->n || strcmp(b->e[j].id, pools[i].id) != 0)
+            continue; /* added since the load: shown after the next refresh */
         struct ledger_row cur;
-        rc = ledger_current(s, &pools[i], today, &cur, err);
-        if (rc != ST_OK)
-            break;
-        sqlite3_reset(ins);
-        store_bind_text(ins, 1, pools[i].id);
-        sqlite3_bind_double(ins, 2, ledger_utilization_pct(&cur));
-        int step = sqlite3_step(ins);
-        if (step != SQLITE_DONE)
-            rc = store_error(s, step, "register", err);
+        rc = ledger_current(b->s, &pools[i], today, &cur, err);
+        if (rc == ST_OK)
+            b->e[j].util = ledger_utilization_pct(&cur);
     }
-    sqlite3_finalize(ins);
     pools_free(&pools, n);
+    b->match_valid = false; /* the util order changed */
     return rc;
 }

@@ -12,7 +12,7 @@
 #include "core/store.h"
 #include "core/strbuf.h"
 
-/* TO ADD A SORT KEY: a row here and its ORDER BY in pool_browse.c's sort table. UTIL is the
+/* TO ADD A SORT KEY: a row here and its comparison in pool_browse.c's sort table. UTIL is the
  * only key that needs every pool's ledger; it is computed once and cached by the caller. */
 #define POOL_SORTS(_)                                                                              \
     _(RISK, "risk")                                                                                \
@@ -56,20 +56,31 @@ struct pool_brief {
 
 void pool_briefs_free(struct pool_brief *rows, size_t n);
 
-/* Rebuilds the open-findings summary the list reads (once per screen entry, and after
- * findings change): counting and paging then never aggregate findings again. */
-enum status pool_browse_refresh(struct store *s, struct strbuf *err);
+/* A session's view of the register for lists: every pool's list fields and open-findings
+ * summary held in memory (about 200 bytes a pool), so that counting, sorting, searching and
+ * paging cost no SQL; only the rows of a page get a ledger. The matches of the last filter and
+ * order are kept, so paging through them is an index into an array. Owns its memory; the store
+ * must outlive it. */
+struct pool_browser;
+
+/* A browser over s; it loads on first use. Free with pool_browser_free. */
+struct pool_browser *pool_browser_new(struct store *s);
+void pool_browser_free(struct pool_browser **b);
+/* Loads the register and the open-findings summary again (at screen entry, and after imports,
+ * decisions or findings change them); utilisation is forgotten until computed again. */
+enum status pool_browse_refresh(struct pool_browser *b, struct strbuf *err);
 /* Number of pools matching f. */
-enum status pool_browse_count(struct store *s, const struct pool_browse_filter *f, size_t *n,
+enum status pool_browse_count(struct pool_browser *b, const struct pool_browse_filter *f, size_t *n,
                               struct strbuf *err);
 /* Rows [offset, offset + limit) of the pools matching f in order `sort` (descending when desc;
- * ties by id), each with its current ledger as of today. PS_UTIL orders by the utilisation
- * pool_browse_compute_util stored (by id until it has run). *out is a new array of *n rows. */
-enum status pool_browse_page(struct store *s, const struct pool_browse_filter *f,
+ * ties by id ascending), each with its current ledger as of today. PS_UTIL orders by the
+ * utilisation pool_browse_compute_util computed (unknown sorts as -1 until it has run). *out is
+ * a new array of *n rows. */
+enum status pool_browse_page(struct pool_browser *b, const struct pool_browse_filter *f,
                              enum pool_sort sort, bool desc, size_t offset, size_t limit,
                              int32_t today, struct pool_brief **out, size_t *n, struct strbuf *err);
-/* Current-period utilisation of every pool (ledger_current each), stored in a temporary table
- * the PS_UTIL order reads; call again when usage or grants change. Costs one ledger per pool. */
-enum status pool_browse_compute_util(struct store *s, int32_t today, struct strbuf *err);
+/* Current-period utilisation of every pool (a ledger each) for the PS_UTIL order; call again
+ * when usage or grants change. */
+enum status pool_browse_compute_util(struct pool_browser *b, int32_t today, struct strbuf *err);
 
 #endif

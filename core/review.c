@@ -1113,15 +1113,17 @@ enum status review_queue_page(struct store *s, const struct config *cfg, const s
      * breaks ties: the pool id does, so only the page's items are computed */
     struct strbuf sql;
     sb_init(&sql);
-    sb_addf(&sql,
-            "SELECT q.* FROM (%s) q LEFT JOIN (SELECT pool_id, max(CASE severity WHEN "
-            "'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) AS rank FROM "
-            "finding WHERE state <> 'resolved' AND pool_id IS NOT NULL GROUP BY pool_id) k ON "
-            "k.pool_id = q.pool_id WHERE " QUEUE_SEARCH " ORDER BY %s LIMIT ?2 OFFSET ?3",
+    /* each queued pool's top open severity through the finding_pool index: aggregating every
+     * open finding of the register for each page cost more than the page itself */
+    sb_addf(&sql, "SELECT q.* FROM (%s) q WHERE " QUEUE_SEARCH " ORDER BY %s LIMIT ?2 OFFSET ?3",
             r == ROLE_OWNER       ? sql_owner
             : r == ROLE_CUSTODIAN ? sql_custodian
                                   : sql_auditor,
-            r == ROLE_AUDITOR ? "4 DESC, 1" : "coalesce(k.rank, 0) DESC, 1, 2");
+            r == ROLE_AUDITOR
+                ? "4 DESC, 1"
+                : "coalesce((SELECT max(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 "
+                  "WHEN 'medium' THEN 2 ELSE 1 END) FROM finding f WHERE f.pool_id = q.pool_id "
+                  "AND f.state <> 'resolved'), 0) DESC, 1, 2");
     sqlite3_stmt *st = NULL;
     rc = store_prepare(s, sb_str(&sql), &st, err);
     sb_done(&sql);

@@ -565,6 +565,7 @@ int tui_run(const struct tui_opts *opts)
     if (frame_trace.f)
         fclose(frame_trace.f);
     push_engine_free(&app.push);
+    pool_browser_free(&app.pools.browser);
     free(app.burn);
     tui_rows_clear(&app);
     tui_marks_clear(&app);

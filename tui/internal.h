@@ -70,7 +70,8 @@ struct tui_pools_state {
     int sort;         /* enum pool_sort */
     bool desc;
     bool util_ready;    /* utilisation computed for the sort since the data last changed */
-    bool summary_ready; /* findings summary built since the data last changed */
+    bool summary_ready; /* register and findings summary loaded since the data last changed */
+    struct pool_browser *browser; /* core's in-memory register for the list; owned */
 };
 
 struct tui_app {

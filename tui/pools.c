@@ -31,21 +31,24 @@ static void pools_recalc(struct tui_app *app)
     sb_init(&err);
     struct pool_browse_filter f;
     filter_of(app, &f);
+    if (!app->pools.browser)
+        app->pools.browser = pool_browser_new(app->opts->store);
+    if (!app->pools.summary_ready) { /* the register or findings changed: load them again */
+        if (pool_browse_refresh(app->pools.browser, &err) == ST_OK)
+            app->pools.summary_ready = true;
+        else
+            tui_message(app, "%s", sb_str(&err));
+        app->pools.util_ready = false;
+        sb_reset(&err);
+    }
     if (app->pools.sort == PS_UTIL && !app->pools.util_ready) {
-        if (pool_browse_compute_util(app->opts->store, clock_today(), &err) == ST_OK)
+        if (pool_browse_compute_util(app->pools.browser, clock_today(), &err) == ST_OK)
             app->pools.util_ready = true;
         else
             tui_message(app, "%s", sb_str(&err));
         sb_reset(&err);
     }
-    if (!app->pools.summary_ready) {
-        if (pool_browse_refresh(app->opts->store, &err) == ST_OK)
-            app->pools.summary_ready = true;
-        else
-            tui_message(app, "%s", sb_str(&err));
-        sb_reset(&err);
-    }
-    if (pool_browse_count(app->opts->store, &f, &app->count, &err) != ST_OK)
+    if (pool_browse_count(app->pools.browser, &f, &app->count, &err) != ST_OK)
         tui_message(app, "%s", sb_str(&err));
     sb_done(&err);
 }
@@ -58,7 +61,7 @@ static void pools_fetch(struct tui_app *app, size_t offset, size_t limit)
     size_t n = 0;
     struct strbuf err;
     sb_init(&err);
-    if (pool_browse_page(app->opts->store, &f, (enum pool_sort)app->pools.sort, app->pools.desc,
+    if (pool_browse_page(app->pools.browser, &f, (enum pool_sort)app->pools.sort, app->pools.desc,
                          offset, limit, clock_today(), &rows, &n, &err) != ST_OK)
         tui_message(app, "%s", sb_str(&err));
     app->base = offset;
@@ -199,14 +202,9 @@ static void filter_popup(struct tui_app *app)
         if (ch == '\n' || ch == KEY_ENTER || ch == 27 || ch == 'f' || ch == 'q' ||
             (ch == ERR && tui_input_gone()))
             break;
-        if (ch == 'c') {
-            bool util = app->pools.util_ready;
-            int sort = app->pools.sort;
-            bool desc = app->pools.desc;
-            memset(&app->pools, 0, sizeof app->pools);
-            app->pools.util_ready = util;
-            app->pools.sort = sort;
-            app->pools.desc = desc;
+        if (ch == 'c') { /* the filters go; the order and the loaded register stay */
+            app->pools.provider[0] = app->pools.environment[0] = app->pools.status[0] = '\0';
+            app->pools.min_severity = 0;
         }
         for (size_t k = 0; k < nf; k++)
             if (ch == filter_fields[k].key)

@@ -122,6 +122,67 @@ static bool row_matches(struct tui_app *app, size_t i)
     return r && strstr(r->text, app->search);
 }
 
+/* Paged views hold the rows on screen and a few either side, asked of core only when missing:
+ * a screen that overlaps what is loaded fetches just the missing rows (scrolling a row past the
+ * edge costs a few rows, not a screen), one that does not fetches its window whole. */
+static void list_ensure_window(struct tui_app *app, size_t rows)
+{
+    enum { MARGIN = 4, AHEAD = 8 }; /* every fetched row costs a ledger */
+    size_t last = (app->top + rows < app->count ? app->top + rows : app->count) - 1;
+    if (tui_row_at(app, app->top) && tui_row_at(app, last))
+        return;
+    size_t lo = app->base, hi = app->base + app->nrows; /* loaded: [lo, hi) */
+    bool overlap = app->nrows && app->top < hi && last >= lo;
+    if (!overlap) {
+        size_t from = app->top > MARGIN ? app->top - MARGIN : 0;
+        tui_rows_clear(app);
+        app->view->fetch(app, from, rows + 2 * MARGIN);
+        return;
+    }
+    /* keep the loaded rows aside, fetch the gap, and join them in list order */
+    struct tui_row *kept = app->rows;
+    size_t nkept = app->nrows, kept_base = app->base;
+    app->rows = NULL;
+    app->nrows = 0;
+    bool below = last >= hi; /* the gap is after the loaded rows, else before them */
+    size_t from = below ? hi : (app->top > AHEAD ? app->top - AHEAD : 0);
+    size_t to = below ? last + 1 + AHEAD : lo;
+    app->view->fetch(app, from, to - from);
+    struct tui_row *got = app->rows;
+    size_t ngot = app->nrows;
+    app->rows = xreallocarray(NULL, nkept + ngot ? nkept + ngot : 1, sizeof *app->rows);
+    if (below) {
+        memcpy(app->rows, kept, nkept * sizeof *kept);
+        memcpy(app->rows + nkept, got, ngot * sizeof *got);
+        app->base = kept_base;
+    } else {
+        memcpy(app->rows, got, ngot * sizeof *got);
+        memcpy(app->rows + ngot, kept, nkept * sizeof *kept);
+        app->base = from;
+    }
+    app->nrows = nkept + ngot;
+    free(kept);
+    free(got);
+    /* drop what scrolled far away, so memory stays a few screens */
+    size_t keep_lo = app->top > rows + MARGIN ? app->top - rows - MARGIN : 0;
+    size_t keep_hi = last + 1 + rows + MARGIN;
+    size_t cut_front = keep_lo > app->base ? keep_lo - app->base : 0;
+    if (cut_front > app->nrows)
+        cut_front = app->nrows;
+    size_t end = app->base + app->nrows > keep_hi ? keep_hi - app->base : app->nrows;
+    for (size_t i = 0; i < app->nrows; i++)
+        if (i < cut_front || i >= end) {
+            free(app->rows[i].text);
+            free(app->rows[i].key);
+        }
+    memmove(app->rows, app->rows + cut_front, (end - cut_front) * sizeof *app->rows);
+    app->nrows = end - cut_front;
+    app->base += cut_front;
+    /* a screen taller than what was loaded can miss rows at both ends: fetch the other gap */
+    if (ngot && (!tui_row_at(app, app->top) || !tui_row_at(app, last)))
+        list_ensure_window(app, rows);
+}
+
 void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width)
 {
     wattron(w, theme_attr(CR_HEADER));
@@ -139,17 +200,8 @@ void tui_list_draw(struct tui_app *app, WINDOW *w, int h, int width)
         app->top = app->sel - (size_t)rows + 1;
     if (app->top + (size_t)rows > app->count) /* no empty space below when rows would fit */
         app->top = app->count > (size_t)rows ? app->count - (size_t)rows : 0;
-    /* paged views load the visible rows and a few either side, only when needed */
-    if (app->view->fetch && rows > 0 && app->count &&
-        (!tui_row_at(app, app->top) ||
-         !tui_row_at(app,
-                     (app->top + (size_t)rows < app->count ? app->top + (size_t)rows : app->count) -
-                         1))) {
-        size_t margin = 4; /* every fetched row costs a ledger: a screen and a few rows */
-        size_t from = app->top > margin ? app->top - margin : 0;
-        tui_rows_clear(app);
-        app->view->fetch(app, from, (size_t)rows + 2 * margin);
-    }
+    if (app->view->fetch && rows > 0 && app->count)
+        list_ensure_window(app, (size_t)rows);
     app->list_y = getbegy(w) + 1;
     bool marking = app->nmarks > 0;
     /* only the rows on screen are fitted and painted */

@@ -51,6 +51,32 @@ see "sorted by name \(asc\)" "and the next"
 see "^agent-sandbox " "first by name"
 tm send-keys S; screen
 see "sorted by name \(desc\)" "S reverses"
+# --- scrolling a row at a time past the loaded rows fetches just the gap: the list stays whole --
+tm send-keys s s s s s s s s; screen
+see "sorted by pool \(asc\)" "back to the pool order"
+sql "SELECT id FROM pool ORDER BY id" >"$T/ids"
+contiguous() { # the pools on screen are one unbroken run of the sorted register, from $1
+    # (ids compared on their first 21 characters: longer ones are cut with an ellipsis)
+    sed -n '/^POOL /,$p' "$T/screen" | sed '1d;$d' | grep -v '^ *$' | cut -c1-21 | sed 's/ *$//' >"$T/shown"
+    cut -c1-21 "$T/ids" | sed -n "/^$(echo "$1" | cut -c1-21)\$/,\$p" | head -"$(wc -l <"$T/shown")" >"$T/want"
+    [ -s "$T/shown" ] && cmp -s "$T/shown" "$T/want"
+}
+tm resize-window -x 120 -y 24; screen # 20 rows on screen of 32: the first screen loads 28
+tm send-keys 3 g; for _ in $(seq 30); do tm send-keys j; done # 3 reads the list again at 24 lines
+screen
+checks=$((checks + 1))
+top=$(grep -oE "^[a-z][a-z0-9-]+ " "$T/screen" | grep -v "^POOL" | head -1 | sed 's/ $//')
+[ "$top" = "$(sed -n 12p "$T/ids")" ] || fail "30 j from the top shows the 12th pool first (got $top)"
+checks=$((checks + 1))
+contiguous "$top" || { fail "j past the loaded rows keeps the list whole and in order"; show_screen; }
+tm send-keys G; for _ in $(seq 30); do tm send-keys k; done
+screen
+checks=$((checks + 1))
+top=$(grep -oE "^[a-z][a-z0-9-]+ " "$T/screen" | grep -v "^POOL" | head -1 | sed 's/ $//')
+[ "$top" = "$(sed -n 2p "$T/ids")" ] || fail "30 k from the end shows the 2nd pool first (got $top)"
+checks=$((checks + 1))
+contiguous "$top" || { fail "k up past the loaded rows keeps the list whole and in order"; show_screen; }
+tm resize-window -x 120 -y 40; screen
 # --- filters --------------------------------------------------------------------------------
 tm send-keys f; screen
 see "Filter pools" "filter window"
