@@ -22,17 +22,31 @@ struct provider_burn {
     int pools;
 };
 
-/* The steps of dashboard_burn, for a caller that wants to stay responsive between them: the
- * first day summed (the earlier of the month's start and DASHBOARD_DAYS ago), the grants (a new
- * array, one row per provider with pools in currency), then one day at a time added in. */
+/* The first day summed: the earlier of the month's start and DASHBOARD_DAYS ago. */
 int32_t dashboard_first_day(int32_t today);
+/* One row per provider with active pools in `currency`: their number and monthly-equivalent
+ * grants (a quarterly grant counts a third, an annual a twelfth). *out is a new array. */
 enum status dashboard_grants(struct store *s, const char *currency, struct provider_burn **out,
                              size_t *n, struct strbuf *err);
-enum status dashboard_add_day(struct store *s, const char *currency, int32_t today, int32_t day,
-                              struct provider_burn **rows, size_t *n, struct strbuf *err);
+/* Adds the usage of pools in `currency` from dashboard_first_day through today into rows (a
+ * row is added for a provider that has none yet), one index seek per pool. */
+enum status dashboard_add_usage(struct store *s, const char *currency, int32_t today,
+                                struct provider_burn **rows, size_t *n, struct strbuf *err);
 /* All of it: one row per provider that has pools in `currency`, ordered by provider. *out is a
  * new array of *n rows; caller frees it with free(). */
 enum status dashboard_burn(struct store *s, const char *currency, int32_t today,
                            struct provider_burn **out, size_t *n, struct strbuf *err);
+
+/* dashboard_burn on a thread with its own connection to the database at db_path, so a console
+ * never waits for it (WAL lets it read while the console writes): start it, ask whether it is
+ * done (never blocks), then take the rows (joins the thread and frees the job), or cancel it
+ * (interrupts the query, joins, frees). */
+struct dashboard_job;
+enum status dashboard_job_start(const char *db_path, const char *currency, int32_t today,
+                                struct dashboard_job **out, struct strbuf *err);
+bool dashboard_job_done(struct dashboard_job *j);
+enum status dashboard_job_take(struct dashboard_job **j, struct provider_burn **out, size_t *n,
+                               struct strbuf *err);
+void dashboard_job_cancel(struct dashboard_job **j);
 
 #endif

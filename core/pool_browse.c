@@ -28,6 +28,7 @@ struct pool_browser {
     struct browse_entry *e;
     size_t n;
     bool loaded;
+    int64_t data_version; /* PRAGMA data_version when loaded: other connections' commits */
     /* the matches of the last filter and order, as indexes into e */
     size_t *match, nmatch;
     bool match_valid;
@@ -90,9 +91,26 @@ static void ascii_lower(char *s)
             *s = (char)(*s + 32);
 }
 
+static int64_t data_version(struct store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+bool pool_browser_stale(struct pool_browser *b)
+{
+    return !b->loaded || data_version(b->s) != b->data_version;
+}
+
 enum status pool_browse_refresh(struct pool_browser *b, struct strbuf *err)
 {
     entries_free(b);
+    b->data_version = data_version(b->s);
     sqlite3_stmt *st = NULL;
     /* the register with each pool's open findings (rules sorted), in id order */
     enum status rc = store_prepare(

@@ -69,6 +69,9 @@ void pool_browser_free(struct pool_browser **b);
 /* Loads the register and the open-findings summary again (at screen entry, and after imports,
  * decisions or findings change them); utilisation is forgotten until computed again. */
 enum status pool_browse_refresh(struct pool_browser *b, struct strbuf *err);
+/* True when it has not loaded yet or another connection (a CLI import, another console) has
+ * committed since it did; the caller's own changes it must know itself and refresh after. */
+bool pool_browser_stale(struct pool_browser *b);
 /* Number of pools matching f. */
 enum status pool_browse_count(struct pool_browser *b, const struct pool_browse_filter *f, size_t *n,
                               struct strbuf *err);

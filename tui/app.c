@@ -502,7 +502,8 @@ int tui_run(const struct tui_opts *opts)
                     app.back.nrows = 0;
                 } else if (shown && app.view != &view_detail && app.view != &view_help)
                     tui_marks_clear(&app);
-                if (app.view == &view_pools && !restore) /* data may have changed meanwhile */
+                if (app.view == &view_pools && !restore && app.pools.browser &&
+                    pool_browser_stale(app.pools.browser)) /* changed by another process */
                     app.pools.summary_ready = app.pools.util_ready = false;
                 app.back.restore = false;
             }
@@ -518,19 +519,24 @@ int tui_run(const struct tui_opts *opts)
         draw(&app);
         trace_frame();
         bool summing = app.burn_state == 1 || app.burn_state == 3;
-        if (summing) { /* the slow part of the dashboard, a day per turn between keys */
-            double t0 = now_ms();
-            if (tui_dashboard_burn_step(&app) && app.view == &view_dashboard)
-                app.dirty = true;
-            if (frame_trace.f)
-                fprintf(frame_trace.f, "dashboard-burn-step %.3f\n", now_ms() - t0);
+        if (summing) { /* the slow part of the dashboard runs on a thread; look in on it */
+            static double burn_t0;
+            if (app.burn_state == 1)
+                burn_t0 = now_ms();
+            if (tui_dashboard_burn_step(&app)) {
+                if (app.view == &view_dashboard)
+                    app.dirty = true;
+                if (frame_trace
+                        .f) /* from the start of the sum to its rows, keys served meanwhile */
+                    fprintf(frame_trace.f, "dashboard-burn %.3f\n", now_ms() - burn_t0);
+            }
         }
         if (app.push_counts_stale) {
             push_refresh_counts(&app);
             app.push_counts_stale = false;
         }
-        bool busy = push_tick(&app); /* transfers in flight: come back soon */
-        timeout(summing ? 0 : busy ? 30 : 250);
+        bool busy = push_tick(&app);         /* transfers in flight: come back soon */
+        timeout(summing || busy ? 30 : 250); /* soon back for the burn or transfers */
         int ch = getch();
         if (ch == ERR) {
             if (tui_input_gone())
@@ -564,6 +570,7 @@ int tui_run(const struct tui_opts *opts)
     endwin();
     if (frame_trace.f)
         fclose(frame_trace.f);
+    dashboard_job_cancel(&app.burn_job);
     push_engine_free(&app.push);
     pool_browser_free(&app.pools.browser);
     free(app.burn);

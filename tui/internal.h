@@ -95,9 +95,9 @@ struct tui_app {
         long long decided, total;
         bool stale; /* read it again (at start and after decisions) */
     } campaign;
-    int burn_state;   /* 0 not asked, 1 asked, 3 summing a day per loop turn, 2 ready */
-    int32_t burn_day; /* the next day to add while summing */
-    struct {          /* where the list under a detail or help screen was left */
+    int burn_state;                 /* 0 not asked, 1 asked, 3 summing on a thread, 2 ready */
+    struct dashboard_job *burn_job; /* while summing; owned */
+    struct {                        /* where the list under a detail or help screen was left */
         size_t sel, top;
         char search[64];
         bool restore;         /* set by back: the loop restores it instead of starting at the top */
@@ -197,7 +197,8 @@ bool tui_detail_back(struct tui_app *app, enum tui_action a);
 void tui_remember_place(struct tui_app *app);
 /* Frees the rows kept for going back. */
 void tui_back_forget(struct tui_app *app);
-/* One step of the dashboard's burn per provider (grants, then a day); true when done. */
+/* The dashboard's burn per provider: starts the job, then (never blocking) takes its rows
+ * once it is done; true when done. */
 bool tui_dashboard_burn_step(struct tui_app *app);
 void tui_rows_add(struct tui_app *app, const char *key, int role, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

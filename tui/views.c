@@ -587,7 +587,7 @@ const struct view_ops view_outbox = {.name = "Outbox",
 /* Burn this month against the monthly grants, per provider, with a 30-day sparkline. */
 static void dashboard_burn_lines(struct tui_app *app)
 {
-    if (app->burn_state != 2) { /* summed a day at a time between keys, after the first frame */
+    if (app->burn_state != 2) { /* summed on a thread, after the first frame */
         if (app->burn_state == 0)
             app->burn_state = 1;
         tui_rows_add(app, NULL, CR_MUTED, "BURN THIS MONTH (USD pools): computing ...");
@@ -622,24 +622,24 @@ bool tui_dashboard_burn_step(struct tui_app *app)
     struct strbuf err;
     sb_init(&err);
     enum status st = ST_OK;
-    int32_t today = clock_today();
-    if (app->burn_state == 1) { /* start: the grants, then a day per step */
+    if (app->burn_state == 1) { /* start: a thread with its own connection sums it */
         free(app->burn);
         app->burn = NULL;
         app->nburn = 0;
-        st = dashboard_grants(app->opts->store, "USD", &app->burn, &app->nburn, &err);
-        app->burn_day = dashboard_first_day(today);
-        app->burn_state = 3;
-    } else if (app->burn_day <= today) {
-        st = dashboard_add_day(app->opts->store, "USD", today, app->burn_day++, &app->burn,
-                               &app->nburn, &err);
+        st =
+            dashboard_job_start(app->opts->store->path, "USD", clock_today(), &app->burn_job, &err);
+        if (st == ST_OK)
+            app->burn_state = 3;
+    } else if (app->burn_job && dashboard_job_done(app->burn_job)) {
+        st = dashboard_job_take(&app->burn_job, &app->burn, &app->nburn, &err);
+    } else {
+        sb_done(&err);
+        return false; /* still summing */
     }
-    if (st != ST_OK) {
-        tui_message(app, "%s", sb_str(&err));
-        app->burn_day = today + 1;
-    }
+    if (st != ST_OK)
+        tui_message(app, "dashboard: %s", sb_str(&err));
     sb_done(&err);
-    if (app->burn_day > today) {
+    if (st != ST_OK || !app->burn_job) {
         app->burn_state = 2;
         return true;
     }

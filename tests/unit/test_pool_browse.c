@@ -210,7 +210,21 @@ static void test_refresh(void **state)
     struct fixture *f = *state;
     char ids[256];
     struct pool_browse_filter crit = {.min_severity = 4};
+    assert_true(pool_browser_stale(f->b)); /* not loaded yet */
     assert_int_equal(count_of(f, &crit), 0);
+    assert_false(pool_browser_stale(f->b));
+    /* another connection's commit makes it stale; this connection's own do not (the console
+     * knows its own changes) */
+    char path[128];
+    snprintf(path, sizeof path, "%s/t.db", f->dir);
+    struct store *other = NULL;
+    struct strbuf oerr;
+    sb_init(&oerr);
+    assert_int_equal(store_open(path, STORE_EXISTING, &other, &oerr), ST_OK);
+    exec_ok(other, "UPDATE pool SET account = 'proj_Z' WHERE id = 'p-alpha'");
+    store_free(&other);
+    sb_done(&oerr);
+    assert_true(pool_browser_stale(f->b));
     /* the database changes: the browser shows what it loaded until it is refreshed */
     exec_ok(f->s, "UPDATE finding SET state = 'open' WHERE id = 'f4';"
                   "UPDATE pool SET name = 'Renamed' WHERE id = 'p-beta'");
@@ -218,6 +232,7 @@ static void test_refresh(void **state)
     struct strbuf err;
     sb_init(&err);
     assert_int_equal(pool_browse_refresh(f->b, &err), ST_OK);
+    assert_false(pool_browser_stale(f->b));
     assert_int_equal(count_of(f, &crit), 1);
     page_ids(f, &crit, PS_ID, false, 0, 10, ids, sizeof ids);
     assert_string_equal(ids, "p-alpha");
