@@ -150,8 +150,8 @@ static void decide_context(struct tui_app *app, const char *const *targets, size
         }
         char c[AMOUNT_BUF], g[AMOUNT_BUF], ci[AMOUNT_BUF], r[AMOUNT_BUF];
         snprintf(line, sizeof line, "%s of %s %s used, %s left (carry-in %s)",
-                 amount_format(v[0], 2, true, c), amount_format(v[1], 2, true, g), unit,
-                 amount_format(v[3], 2, true, r), amount_format(v[2], 2, true, ci));
+                 tui_money(v[0], unit, c), tui_money(v[1], unit, g), unit, tui_money(v[3], unit, r),
+                 tui_money(v[2], unit, ci));
         char prefix[48];
         snprintf(prefix, sizeof prefix,
                  "this period from %s: ", json_string_value(json_object_get(led, "period_start")));
