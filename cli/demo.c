@@ -218,8 +218,8 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
         printf("demo database: %s\n", path);
         printf("  %d people and %d credit pools of the Acme organisation\n", people.rows,
                pools.rows);
-        printf("  demo person: %s (owner, custodian and auditor); admin: %s\n", DEMO_PERSON,
-               DEMO_ADMIN);
+        printf("  demo person: %s (owner, custodian and auditor; --as picks another); admin: %s\n",
+               DEMO_PERSON, DEMO_ADMIN);
         printf("  %lld usage rows imported from %zu provider exports in every supported format "
                "(FOCUS, OpenAI, Anthropic, LiteLLM; JSON pages and CSV); %d open findings\n",
                (long long)story.usage_rows, story.exports, story.findings);
@@ -234,8 +234,10 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
                DEMO_DATE, path, DEMO_PERSON, DEMO_DATE);
         if (!no_ui && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
             /* open the console as the demo person, on the demo's date */
+            /* as the demo person, or as the one --as names (priya, sam, grace, ...) */
             struct identity who;
-            enum status st2 = identity_load(ctx->store, DEMO_PERSON, &who, &ctx->err);
+            enum status st2 =
+                identity_load(ctx->store, ctx->as_opt ? ctx->as_opt : DEMO_PERSON, &who, &ctx->err);
             if (st2 != ST_OK) {
                 rc = cli_fail(ctx, st2);
             } else {

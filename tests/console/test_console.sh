@@ -150,4 +150,12 @@ tm send-keys -l "auditors cannot decide this"
 tm send-keys Enter; screen
 see "approve of [a-z-]+ needs the pool.s owner" "a refusal from core is shown in the message line"
 tm send-keys Q
+sleep 0.5
+tm kill-server 2>/dev/null
+SOCK="$SOCK-3"
+# credence demo opens its console as dana, or as the demo person --as names
+tm new-session -d -x 100 -y 30 "env -u CREDENCE_DB $BIN --as priya demo; sleep 30"
+screen 3
+see "Priya Raman \(priya\) as owner \| Dashboard" "demo --as opens the console as another demo person"
+tm send-keys Q
 finish
