@@ -233,8 +233,7 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
                "  credence audit verify\n",
                DEMO_DATE, path, DEMO_PERSON, DEMO_DATE);
         if (!no_ui && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-            /* open the console as the demo person, on the demo's date */
-            /* as the demo person, or as the one --as names (priya, sam, grace, ...) */
+            /* the console, on the demo's date, as the demo person or the one --as names */
             struct identity who;
             enum status st2 =
                 identity_load(ctx->store, ctx->as_opt ? ctx->as_opt : DEMO_PERSON, &who, &ctx->err);
