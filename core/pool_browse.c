@@ -91,26 +91,15 @@ static void ascii_lower(char *s)
             *s = (char)(*s + 32);
 }
 
-static int64_t data_version(struct store *s)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 bool pool_browser_stale(struct pool_browser *b)
 {
-    return !b->loaded || data_version(b->s) != b->data_version;
+    return !b->loaded || store_pragma_int(b->s, "data_version") != b->data_version;
 }
 
 enum status pool_browse_refresh(struct pool_browser *b, struct strbuf *err)
 {
     entries_free(b);
-    b->data_version = data_version(b->s);
+    b->data_version = store_pragma_int(b->s, "data_version");
     sqlite3_stmt *st = NULL;
     /* the register with each pool's open findings (rules sorted), in id order */
     enum status rc = store_prepare(

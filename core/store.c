@@ -180,15 +180,22 @@ enum status store_make_parent_dirs(const char *path, struct strbuf *err)
     return st;
 }
 
-static int store_user_version(struct store *s)
+int64_t store_pragma_int(struct store *s, const char *pragma)
 {
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA %s", pragma);
     sqlite3_stmt *st = NULL;
-    int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
+        v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+static int store_user_version(struct store *s)
+{
+    return (int)store_pragma_int(s, "user_version");
 }
 
 static int store_busy_timeout_ms(void)

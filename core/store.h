@@ -56,6 +56,8 @@ enum status store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
  * caller must NOT finalize it: it calls store_stmt_done when finished, and must not use the
  * same statement twice at once (no nesting of the same query). */
 enum status store_stmt(struct store *s, const char *sql, sqlite3_stmt **stmt, struct strbuf *err);
+/* The integer a read-only pragma gives ("user_version", "data_version"); -1 when it fails. */
+int64_t store_pragma_int(struct store *s, const char *pragma);
 /* Resets a statement from store_stmt (NULL is ignored). */
 void store_stmt_done(sqlite3_stmt *stmt);
 /* Runs one statement binding args[0..n) as text (NULL binds NULL). */

@@ -61,21 +61,22 @@ contiguous() { # the pools on screen are one unbroken run of the sorted register
     cut -c1-21 "$T/ids" | sed -n "/^$(echo "$1" | cut -c1-21)\$/,\$p" | head -"$(wc -l <"$T/shown")" >"$T/want"
     [ -s "$T/shown" ] && cmp -s "$T/shown" "$T/want"
 }
+# scrolled KEY N NTH WHAT: after N presses of KEY the screen starts at the NTH pool and shows an
+# unbroken run of the register from there
+scrolled() {
+    for _ in $(seq "$2"); do tm send-keys "$1"; done
+    screen
+    local top
+    top=$(grep -oE "^[a-z][a-z0-9-]+ " "$T/screen" | grep -v "^POOL" | head -1 | sed 's/ $//')
+    checks=$((checks + 2))
+    [ "$top" = "$(sed -n "$3p" "$T/ids")" ] || fail "$4: pool $3 first (got $top)"
+    contiguous "$top" || { fail "$4: the list stays whole and in order"; show_screen; }
+}
 tm resize-window -x 120 -y 24; screen # 20 rows on screen of 32: the first screen loads 28
-tm send-keys 3 g; for _ in $(seq 30); do tm send-keys j; done # 3 reads the list again at 24 lines
-screen
-checks=$((checks + 1))
-top=$(grep -oE "^[a-z][a-z0-9-]+ " "$T/screen" | grep -v "^POOL" | head -1 | sed 's/ $//')
-[ "$top" = "$(sed -n 12p "$T/ids")" ] || fail "30 j from the top shows the 12th pool first (got $top)"
-checks=$((checks + 1))
-contiguous "$top" || { fail "j past the loaded rows keeps the list whole and in order"; show_screen; }
-tm send-keys G; for _ in $(seq 30); do tm send-keys k; done
-screen
-checks=$((checks + 1))
-top=$(grep -oE "^[a-z][a-z0-9-]+ " "$T/screen" | grep -v "^POOL" | head -1 | sed 's/ $//')
-[ "$top" = "$(sed -n 2p "$T/ids")" ] || fail "30 k from the end shows the 2nd pool first (got $top)"
-checks=$((checks + 1))
-contiguous "$top" || { fail "k up past the loaded rows keeps the list whole and in order"; show_screen; }
+tm send-keys 3 g # 3 reads the list again at 24 lines
+scrolled j 30 12 "j past the loaded rows"
+tm send-keys G
+scrolled k 30 2 "k up past the loaded rows"
 tm resize-window -x 120 -y 40; screen
 # --- filters --------------------------------------------------------------------------------
 tm send-keys f; screen

@@ -14,6 +14,7 @@
 #include "core/core.h"
 #include "core/evidence_view.h"
 #include "core/signing.h"
+#include "store_fixture.h"
 
 struct fixture {
     char dir[64];
@@ -21,16 +22,6 @@ struct fixture {
     struct identity auditor, owner;
     int64_t dec[6]; /* decision ids by pool number; 0 when none */
 };
-
-static void exec_ok(struct store *s, const char *sql)
-{
-    struct strbuf err;
-    sb_init(&err);
-    enum status rc = store_exec(s, sql, &err);
-    if (rc != ST_OK)
-        fail_msg("%s: %s", sql, sb_str(&err));
-    sb_done(&err);
-}
 
 /* Inserts decision `id` on pool pN, records its audit event (signed when signer is non-NULL),
  * and links them. */
@@ -70,12 +61,9 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     snprintf(f->dir, sizeof f->dir, "/tmp/credence-evview-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/t.db", f->dir);
+    temp_store_open(f->dir, &f->s);
     struct strbuf err;
     sb_init(&err);
-    assert_int_equal(store_open(path, STORE_CREATE, &f->s, &err), ST_OK);
     clock_fix(1795000000); /* 2026-11-18 */
     exec_ok(f->s,
             "INSERT INTO person(login, name, created_at, updated_at) VALUES "
@@ -139,11 +127,8 @@ static int teardown(void **state)
     struct fixture *f = *state;
     identity_done(&f->auditor);
     identity_done(&f->owner);
-    store_free(&f->s);
+    temp_store_remove(f->dir, &f->s);
     clock_unfix();
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
     free(f);
     return 0;
 }

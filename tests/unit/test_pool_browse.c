@@ -14,6 +14,7 @@
 
 #include "core/core.h"
 #include "core/pool_browse.h"
+#include "store_fixture.h"
 
 struct fixture {
     char dir[64];
@@ -21,26 +22,13 @@ struct fixture {
     struct pool_browser *b;
 };
 
-static void exec_ok(struct store *s, const char *sql)
-{
-    struct strbuf err;
-    sb_init(&err);
-    enum status rc = store_exec(s, sql, &err);
-    if (rc != ST_OK)
-        fail_msg("%s: %s", sql, sb_str(&err));
-    sb_done(&err);
-}
-
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     snprintf(f->dir, sizeof f->dir, "/tmp/credence-browse-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/t.db", f->dir);
+    temp_store_open(f->dir, &f->s);
     struct strbuf err;
     sb_init(&err);
-    assert_int_equal(store_open(path, STORE_CREATE, &f->s, &err), ST_OK);
     clock_fix(1795000000); /* 2026-11-18 */
     exec_ok(f->s, "INSERT INTO person(login, name, created_at, updated_at) VALUES "
                   "('ana', 'Ana', 'x', 'x'), ('Bob', 'Bob', 'x', 'x'), ('kim', 'Kim', 'x', 'x')");
@@ -82,11 +70,8 @@ static int teardown(void **state)
     struct fixture *f = *state;
     pool_browser_free(&f->b);
     assert_null(f->b);
-    store_free(&f->s);
+    temp_store_remove(f->dir, &f->s);
     clock_unfix();
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
     free(f);
     return 0;
 }
