@@ -118,7 +118,9 @@ struct dashboard_job {
     pthread_t thread;
     char *path, currency[8];
     int32_t today;
-    sqlite3 *_Atomic db; /* the worker's connection while it runs, for dashboard_job_cancel */
+    pthread_mutex_t lock; /* guards db and cancelled */
+    sqlite3 *db;          /* the worker's connection while it runs, for dashboard_job_cancel */
+    bool cancelled;
     atomic_bool done;
     enum status rc;
     struct strbuf err;
@@ -132,9 +134,17 @@ static void *dashboard_worker(void *arg)
     struct store *s = NULL;
     j->rc = store_open(j->path, STORE_EXISTING, &s, &j->err);
     if (j->rc == ST_OK) {
-        atomic_store(&j->db, s->db);
+        /* publish the connection for a cancel to interrupt; a cancel that came first stops it
+         * before it starts; the connection is withdrawn before it is closed */
+        pthread_mutex_lock(&j->lock);
+        j->db = s->db;
+        if (j->cancelled)
+            sqlite3_interrupt(s->db);
+        pthread_mutex_unlock(&j->lock);
         j->rc = dashboard_burn(s, j->currency, j->today, &j->rows, &j->n, &j->err);
-        atomic_store(&j->db, NULL);
+        pthread_mutex_lock(&j->lock);
+        j->db = NULL;
+        pthread_mutex_unlock(&j->lock);
         store_free(&s);
     }
     atomic_store(&j->done, true);
@@ -149,11 +159,12 @@ enum status dashboard_job_start(const char *db_path, const char *currency, int32
     snprintf(j->currency, sizeof j->currency, "%s", currency);
     j->today = today;
     sb_init(&j->err);
-    atomic_init(&j->db, NULL);
+    pthread_mutex_init(&j->lock, NULL);
     atomic_init(&j->done, false);
     if (pthread_create(&j->thread, NULL, dashboard_worker, j) != 0) {
         sb_setf(err, "cannot start a thread for the dashboard");
         sb_done(&j->err);
+        pthread_mutex_destroy(&j->lock);
         free(j->path);
         free(j);
         *out = NULL;
@@ -180,6 +191,7 @@ enum status dashboard_job_take(struct dashboard_job **jp, struct provider_burn *
     if (rc != ST_OK)
         sb_setf(err, "%s", sb_str(&j->err));
     sb_done(&j->err);
+    pthread_mutex_destroy(&j->lock);
     free(j->path);
     free(j);
     return rc;
@@ -190,9 +202,11 @@ void dashboard_job_cancel(struct dashboard_job **jp)
     if (!jp || !*jp)
         return;
     /* stop the query where it is (sqlite3_interrupt may come from any thread) */
-    sqlite3 *db = atomic_load(&(*jp)->db);
-    if (db)
-        sqlite3_interrupt(db);
+    pthread_mutex_lock(&(*jp)->lock);
+    (*jp)->cancelled = true;
+    if ((*jp)->db)
+        sqlite3_interrupt((*jp)->db);
+    pthread_mutex_unlock(&(*jp)->lock);
     struct provider_burn *rows = NULL;
     size_t n = 0;
     struct strbuf err;
