@@ -42,14 +42,14 @@ static int setup(void **state)
             "(1, 'usage', 'u', 'x', 'x', 'x');"
             "INSERT INTO usage_rollup(import_id, scope_key, pool_id, provider, day, cost_micros, "
             "currency) VALUES "
-            "(1, 's', 'o1', 'openai', '2026-11-24', 5000000, 'USD'),"     /* today */
-            "(1, 's', 'o2', 'openai', '2026-11-24', 1000000, 'USD'),"     /* today */
-            "(1, 's', 'o1', 'openai', '2026-11-01', 2000000, 'USD'),"     /* this month */
-            "(1, 's', 'o1', 'openai', '2026-10-26', 7000000, 'USD'),"     /* last month, in 30 days */
-            "(1, 's', 'o1', 'openai', '2026-10-20', 9000000, 'USD'),"     /* outside both */
+            "(1, 's', 'o1', 'openai', '2026-11-24', 5000000, 'USD')," /* today */
+            "(1, 's', 'o2', 'openai', '2026-11-24', 1000000, 'USD')," /* today */
+            "(1, 's', 'o1', 'openai', '2026-11-01', 2000000, 'USD')," /* this month */
+            "(1, 's', 'o1', 'openai', '2026-10-26', 7000000, 'USD')," /* last month, in 30 days */
+            "(1, 's', 'o1', 'openai', '2026-10-20', 9000000, 'USD')," /* outside both */
             "(1, 's', 'a1', 'anthropic', '2026-11-10', 3000000, 'USD'),"
-            "(1, 's', 'e1', 'openai', '2026-11-24', 4000000, 'EUR'),"     /* another currency */
-            "(1, 's', NULL, 'openai', '2026-11-24', 8000000, 'USD')");   /* unregistered */
+            "(1, 's', 'e1', 'openai', '2026-11-24', 4000000, 'EUR'),"  /* another currency */
+            "(1, 's', NULL, 'openai', '2026-11-24', 8000000, 'USD')"); /* unregistered */
     *state = f;
     return 0;
 }
