@@ -360,9 +360,9 @@ static void openai_costs_fill(const struct demo_out *o, const struct demo_charge
         const char *side;
         int64_t amount;
     } items[] = {{"input", input}, {"output", c->cost_micros - input}};
-    char cur[4] = "";
-    for (size_t k = 0; k < 3 && c->currency[k]; k++)
-        cur[k] = (char)(c->currency[k] | 0x20); /* the API writes "usd" */
+    char cur[4];
+    snprintf(cur, sizeof cur, "%.3s", c->currency);
+    text_ascii_lower(cur); /* the API writes "usd" */
     for (size_t k = 0; k < 2; k++) {
         char line[160];
         snprintf(line, sizeof line, "%s, %s", c->model, items[k].side);

@@ -282,10 +282,8 @@ static bool secret_name(const char *key)
 {
     static const char *const words[] = {"key", "secret", "token", "password", "authorization"};
     char low[64];
-    size_t i = 0;
-    for (; key[i] && i + 1 < sizeof low; i++)
-        low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + 32 : key[i]);
-    low[i] = '\0';
+    snprintf(low, sizeof low, "%s", key);
+    text_ascii_lower(low);
     for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
         if (strstr(low, words[w]))
             return true;

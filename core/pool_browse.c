@@ -11,6 +11,7 @@
 
 #include "core/ledger.h"
 #include "core/pool.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 
 /* One pool as the list needs it. */
@@ -83,14 +84,6 @@ void pool_browser_free(struct pool_browser **b)
     *b = NULL;
 }
 
-/* ASCII lower case, as SQLite's lower() and the search always were. */
-static void ascii_lower(char *s)
-{
-    for (; *s; s++)
-        if (*s >= 'A' && *s <= 'Z')
-            *s = (char)(*s + 32);
-}
-
 bool pool_browser_stale(struct pool_browser *b)
 {
     return !b->loaded || store_pragma_int(b->s, "data_version") != b->data_version;
@@ -131,7 +124,7 @@ enum status pool_browse_refresh(struct pool_browser *b, struct strbuf *err)
         sb_addf(&hay, "%s %s %s %s %s %s", x->id, x->name, x->owner, store_col_text(st, 8),
                 x->provider, x->account);
         x->hay = sb_steal(&hay);
-        ascii_lower(x->hay);
+        text_ascii_lower(x->hay);
         x->sev = sqlite3_column_int(st, 9);
         x->nfind = sqlite3_column_int(st, 10);
         x->rules = xstrdup(store_col_text(st, 11));
@@ -232,7 +225,7 @@ static enum status ensure_matches(struct pool_browser *b, const struct pool_brow
     b->desc = desc;
     char needle[sizeof b->search];
     snprintf(needle, sizeof needle, "%s", b->search);
-    ascii_lower(needle);
+    text_ascii_lower(needle);
     free(b->match);
     b->match = xreallocarray(NULL, b->n ? b->n : 1, sizeof *b->match);
     b->nmatch = 0;

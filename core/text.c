@@ -225,3 +225,19 @@ void text_fit(struct strbuf *out, const char *s, int width, bool pad)
         sb_addc(out, ' ');
     sb_done(&clean);
 }
+
+char *text_ascii_lower(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p + ('a' - 'A'));
+    return s;
+}
+
+char *text_ascii_upper(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - ('a' - 'A'));
+    return s;
+}

@@ -19,6 +19,10 @@ int text_display_width(const char *s);
 /* Appends s sanitised and fitted to `width` display columns: cut with an ellipsis ("…" in a
  * UTF-8 locale, "~" otherwise) when longer; padded with spaces when pad is true. */
 void text_fit(struct strbuf *out, const char *s, int width, bool pad);
+/* Changes the ASCII letters of s to lower (upper) case in place; other bytes are untouched, so
+ * UTF-8 stays valid. Returns s. */
+char *text_ascii_lower(char *s);
+char *text_ascii_upper(char *s);
 /* Case-insensitive ASCII equality of a NUL-terminated string with s[0..len). */
 bool text_ieq(const char *lit, const char *s, size_t len);
 /* Trims ASCII spaces and tabs in place on a (pointer, length) view. */

@@ -111,11 +111,9 @@ static enum status openai_bucket(struct jctx *c, const json_t *b, const char *wh
                     return st;
                 continue;
             }
-            char cur[8] = "";
-            const char *cs = jstr(amount, "currency");
-            for (size_t k = 0; k < 3 && cs[k]; k++)
-                cur[k] = (char)(cs[k] >= 'a' && cs[k] <= 'z' ? cs[k] - 32 : cs[k]);
-            r.currency = cur;
+            char cur[8];
+            snprintf(cur, sizeof cur, "%.3s", jstr(amount, "currency"));
+            r.currency = text_ascii_upper(cur);
             /* line items read "gpt-4o-2024-08-06, input": the model is before the comma */
             snprintf(model, sizeof model, "%s", jstr(res, "line_item"));
             model[strcspn(model, ",")] = '\0';

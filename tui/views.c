@@ -685,9 +685,8 @@ static void dashboard_recalc(struct tui_app *app)
     size_t nq = 0;
     json_t *items = NULL;
     char role[sizeof app->role];
-    for (size_t i = 0; i < sizeof role; i++)
-        role[i] =
-            (char)(app->role[i] >= 'a' && app->role[i] <= 'z' ? app->role[i] - 32 : app->role[i]);
+    snprintf(role, sizeof role, "%s", app->role);
+    text_ascii_upper(role);
     if (review_queue_count(app->opts->store, app->opts->who, app->role, NULL, &nq, &err) == ST_OK)
         tui_rows_add(app, NULL, CR_HEADER, "YOUR %s QUEUE: %zu open item%s%s", role, nq,
                      nq == 1 ? "" : "s", nq > DASHBOARD_ITEMS ? " (2 shows them all)" : "");

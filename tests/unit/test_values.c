@@ -129,6 +129,9 @@ static void test_text(void **state)
     assert_false(text_glob_match("gpt-4o*", "gpt-4.1"));
     assert_true(text_ieq("Owner", "oWNER", 5));
     assert_false(text_ieq("owner", "owners", 6));
+    char mixed[] = "Usd-\xc3\x89t\xc3\xa9 9z";
+    assert_string_equal(text_ascii_lower(mixed), "usd-\xc3\x89t\xc3\xa9 9z"); /* UTF-8 untouched */
+    assert_string_equal(text_ascii_upper(mixed), "USD-\xc3\x89T\xc3\xa9 9Z");
 }
 
 static void test_spiffe(void **state)
