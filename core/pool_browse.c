@@ -30,13 +30,14 @@ struct pool_browser {
     size_t n;
     bool loaded;
     int64_t data_version; /* PRAGMA data_version when loaded: other connections' commits */
-    /* the matches of the last filter and order, as indexes into e */
+    /* the matches of the last filter, as indexes into e, in the last order: counting needs the
+     * filter only, a page the order too; each is redone only when it changed */
     size_t *match, nmatch;
-    bool match_valid;
-    enum pool_sort sort;
-    bool desc;
+    bool filter_valid, order_valid;
     char search[256], provider[32], environment[32], status[32];
     int min_severity;
+    enum pool_sort sort;
+    bool desc;
 };
 
 const char *pool_sort_name(enum pool_sort s)
@@ -71,7 +72,7 @@ static void entries_free(struct pool_browser *b)
     free(b->match);
     b->match = NULL;
     b->nmatch = 0;
-    b->match_valid = false;
+    b->filter_valid = b->order_valid = false;
     b->loaded = false;
 }
 
@@ -200,29 +201,25 @@ static bool same(const char *kept, const char *given)
     return strcmp(kept, given ? given : "") == 0;
 }
 
-/* Brings b->match up to date for f, sort and desc: a pass over the entries, then a sort of the
- * matches (only when something changed since the last call). */
-static enum status ensure_matches(struct pool_browser *b, const struct pool_browse_filter *f,
-                                  enum pool_sort sort, bool desc, struct strbuf *err)
+/* Brings b->match up to date for f: a pass over the entries (in id order; the order is then
+ * stale), only when the filter changed since the last call. */
+static enum status ensure_filter(struct pool_browser *b, const struct pool_browse_filter *f,
+                                 struct strbuf *err)
 {
     if (!b->loaded) {
         enum status rc = pool_browse_refresh(b, err);
         if (rc != ST_OK)
             return rc;
     }
-    if ((unsigned)sort >= PS__COUNT)
-        sort = PS_ID;
-    if (b->match_valid && b->sort == sort && b->desc == desc && same(b->search, f->search) &&
-        same(b->provider, f->provider) && same(b->environment, f->environment) &&
-        same(b->status, f->status) && b->min_severity == f->min_severity)
+    if (b->filter_valid && same(b->search, f->search) && same(b->provider, f->provider) &&
+        same(b->environment, f->environment) && same(b->status, f->status) &&
+        b->min_severity == f->min_severity)
         return ST_OK;
     snprintf(b->search, sizeof b->search, "%s", f->search ? f->search : "");
     snprintf(b->provider, sizeof b->provider, "%s", f->provider ? f->provider : "");
     snprintf(b->environment, sizeof b->environment, "%s", f->environment ? f->environment : "");
     snprintf(b->status, sizeof b->status, "%s", f->status ? f->status : "");
     b->min_severity = f->min_severity;
-    b->sort = sort;
-    b->desc = desc;
     char needle[sizeof b->search];
     snprintf(needle, sizeof needle, "%s", b->search);
     text_ascii_lower(needle);
@@ -239,19 +236,31 @@ static enum status ensure_matches(struct pool_browser *b, const struct pool_brow
             continue;
         b->match[b->nmatch++] = i;
     }
+    b->filter_valid = true;
+    b->order_valid = false;
+    return ST_OK;
+}
+
+/* Sorts the matches into sort/desc when the order or the matches changed. */
+static void ensure_order(struct pool_browser *b, enum pool_sort sort, bool desc)
+{
+    if ((unsigned)sort >= PS__COUNT)
+        sort = PS_ID;
+    if (b->order_valid && b->sort == sort && b->desc == desc)
+        return;
+    b->sort = sort;
+    b->desc = desc;
     sorting = b;
     qsort(b->match, b->nmatch, sizeof *b->match, match_cmp);
     sorting = NULL;
-    b->match_valid = true;
-    return ST_OK;
+    b->order_valid = true;
 }
 
 enum status pool_browse_count(struct pool_browser *b, const struct pool_browse_filter *f, size_t *n,
                               struct strbuf *err)
 {
     *n = 0;
-    /* counting needs no order: the one of the last page does */
-    enum status rc = ensure_matches(b, f, b->match_valid ? b->sort : PS_ID, b->desc, err);
+    enum status rc = ensure_filter(b, f, err);
     if (rc == ST_OK)
         *n = b->nmatch;
     return rc;
@@ -302,9 +311,10 @@ enum status pool_browse_page(struct pool_browser *b, const struct pool_browse_fi
 {
     *out = NULL;
     *n = 0;
-    enum status rc = ensure_matches(b, f, sort, desc, err);
+    enum status rc = ensure_filter(b, f, err);
     if (rc != ST_OK || offset >= b->nmatch)
         return rc;
+    ensure_order(b, sort, desc);
     size_t k = b->nmatch - offset < limit ? b->nmatch - offset : limit;
     struct pool_brief *rows = xcalloc(k ? k : 1, sizeof *rows);
     for (size_t i = 0; i < k; i++) {
@@ -355,6 +365,6 @@ enum status pool_browse_compute_util(struct pool_browser *b, int32_t today, stru
             b->e[j].util = ledger_utilization_pct(&cur);
     }
     pools_free(&pools, n);
-    b->match_valid = false; /* the util order changed */
+    b->order_valid = false; /* the util order changed */
     return rc;
 }
