@@ -712,85 +712,66 @@ static const rule_fn rule_evaluators[RULE__COUNT] = {
 
 /* Unregistered usage: one finding per (provider, account, api key) with usage and no pool. Cost
  * exports and token exports often arrive as separate files (rows with a currency and rows with
- * only tokens), so each currency's cost is listed and tokens are totalled across them. */
-static void unregistered_hit(struct rule_ctx *c, const char *subject, json_t *detail,
-                             const char *costs, int64_t tokens)
-{
-    const char *prov = json_string_value(json_object_get(detail, "provider"));
-    const char *acct = json_string_value(json_object_get(detail, "account"));
-    const char *key = json_string_value(json_object_get(detail, "api_key"));
-    char t[AMOUNT_BUF + 16] = "";
-    if (tokens != 0 || !*costs) { /* a cost export alone says nothing of tokens */
-        amount_format(tokens * AMOUNT_SCALE, 0, true, t);
-        strcat(t, " tokens");
-    }
-    json_object_set_new(detail, "tokens", json_integer((json_int_t)tokens));
-    hit_add(c, RULE_UNREGISTERED_USAGE, NULL, subject, detail,
-            "%s%s%s on %s account %s%s%s between %s and %s match no pool in the register", costs,
-            *costs && *t ? " and " : "", t, prov, *acct ? acct : "(none)", *key ? ", key " : "",
-            key, json_string_value(json_object_get(detail, "first_day")),
-            json_string_value(json_object_get(detail, "last_day")));
-}
-
+ * only tokens), so the finding totals tokens over the subject and lists each currency's cost. */
 static enum status rule_unregistered(struct rule_ctx *c)
 {
-    /* within a subject, currencies first and token-only rows (no currency) last */
-    static const char *const sql =
-        "SELECT provider, account, api_key, currency, sum(cost_micros), sum(tokens), "
-        "sum(requests), min(day), max(day) FROM usage_rollup WHERE pool_id IS NULL AND day >= ? "
-        "AND category = 'usage' GROUP BY provider, account, api_key, currency "
-        "ORDER BY provider, account, api_key, currency = '', currency";
-    sqlite3_stmt *st = NULL;
-    enum status rc = store_stmt(c->s, sql, &st, c->err);
-    if (rc != ST_OK)
-        return rc;
-    char from[DATE_BUF], subject[512] = "";
-    store_bind_text(st, 1, date_format(c->today - c->set->usage_window_days + 1, from));
-    json_t *detail = NULL; /* the subject being gathered */
-    struct strbuf costs;
-    sb_init(&costs);
-    int64_t tokens = 0;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    static const char *const subjects =
+        "SELECT provider, account, api_key, sum(tokens), sum(requests), min(day), max(day) FROM "
+        "usage_rollup WHERE pool_id IS NULL AND day >= ?1 AND category = 'usage' GROUP BY "
+        "provider, account, api_key ORDER BY provider, account, api_key";
+    static const char *const costs =
+        "SELECT currency, sum(cost_micros) FROM usage_rollup WHERE pool_id IS NULL AND day >= ?1 "
+        "AND category = 'usage' AND provider = ?2 AND account = ?3 AND api_key = ?4 GROUP BY "
+        "currency HAVING currency <> '' OR sum(cost_micros) <> 0 ORDER BY currency";
+    sqlite3_stmt *st = NULL, *cst = NULL;
+    enum status rc = store_stmt(c->s, subjects, &st, c->err);
+    if (rc == ST_OK)
+        rc = store_stmt(c->s, costs, &cst, c->err);
+    char from[DATE_BUF];
+    date_format(c->today - c->set->usage_window_days + 1, from);
+    if (rc == ST_OK)
+        store_bind_text(st, 1, from);
+    int step = SQLITE_DONE;
+    while (rc == ST_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *prov = store_col_text(st, 0), *acct = store_col_text(st, 1),
-                   *key = store_col_text(st, 2), *cur = store_col_text(st, 3);
-        char next[512];
-        snprintf(next, sizeof next, "%s/%s/%s", prov, *acct ? acct : "-", *key ? key : "-");
-        if (detail && strcmp(next, subject) != 0) {
-            unregistered_hit(c, subject, detail, sb_str(&costs), tokens);
-            detail = NULL;
-        }
-        int64_t cost = sqlite3_column_int64(st, 4);
-        const char *first = store_col_text(st, 7), *last = store_col_text(st, 8);
-        if (!detail) {
-            snprintf(subject, sizeof subject, "%s", next);
-            detail = json_pack("{ss ss ss s[] sI ss ss}", "provider", prov, "account", acct,
-                               "api_key", key, "costs", "requests", (json_int_t)0, "first_day",
-                               first, "last_day", last);
-            sb_reset(&costs);
-            tokens = 0;
-        }
-        tokens += sqlite3_column_int64(st, 5);
-        json_object_set_new(detail, "requests",
-                            json_integer(json_integer_value(json_object_get(detail, "requests")) +
-                                         sqlite3_column_int64(st, 6)));
-        if (strcmp(first, json_string_value(json_object_get(detail, "first_day"))) < 0)
-            json_object_set_new(detail, "first_day", json_string(first));
-        if (strcmp(last, json_string_value(json_object_get(detail, "last_day"))) > 0)
-            json_object_set_new(detail, "last_day", json_string(last));
-        if (*cur || cost != 0) {
+                   *key = store_col_text(st, 2);
+        int64_t tokens = sqlite3_column_int64(st, 3);
+        json_t *list = json_array();
+        struct strbuf money;
+        sb_init(&money);
+        sqlite3_reset(cst);
+        store_bind_text(cst, 1, from);
+        store_bind_text(cst, 2, prov);
+        store_bind_text(cst, 3, acct);
+        store_bind_text(cst, 4, key);
+        while (sqlite3_step(cst) == SQLITE_ROW) {
+            const char *cur = store_col_text(cst, 0);
+            int64_t cost = sqlite3_column_int64(cst, 1);
             char a[AMOUNT_BUF];
-            sb_addf(&costs, "%s%s %s", sb_str(&costs)[0] ? " + " : "",
-                    amount_format(cost, 2, true, a), *cur ? cur : "(no currency)");
-            json_array_append_new(json_object_get(detail, "costs"),
+            sb_addf(&money, "%s%s %s", money.len ? " + " : "", amount_format(cost, 2, true, a),
+                    *cur ? cur : "(no currency)");
+            json_array_append_new(list,
                                   json_pack("{ss so}", "currency", cur, "cost", json_amount(cost)));
         }
+        char t[AMOUNT_BUF + 16] = "", subject[512];
+        if (tokens != 0 || !money.len) { /* a cost export alone says nothing of tokens */
+            amount_format(tokens * AMOUNT_SCALE, 0, true, t);
+            strcat(t, " tokens");
+        }
+        snprintf(subject, sizeof subject, "%s/%s/%s", prov, *acct ? acct : "-", *key ? key : "-");
+        hit_add(c, RULE_UNREGISTERED_USAGE, NULL, subject,
+                json_pack("{ss ss ss so sI sI ss ss}", "provider", prov, "account", acct, "api_key",
+                          key, "costs", list, "tokens", (json_int_t)tokens, "requests",
+                          (json_int_t)sqlite3_column_int64(st, 4), "first_day",
+                          store_col_text(st, 5), "last_day", store_col_text(st, 6)),
+                "%s%s%s on %s account %s%s%s between %s and %s match no pool in the register",
+                sb_str(&money), money.len && *t ? " and " : "", t, prov, *acct ? acct : "(none)",
+                *key ? ", key " : "", key, store_col_text(st, 5), store_col_text(st, 6));
+        sb_done(&money);
     }
-    if (detail)
-        unregistered_hit(c, subject, detail, sb_str(&costs), tokens);
-    sb_done(&costs);
-    if (step != SQLITE_DONE)
+    if (rc == ST_OK && step != SQLITE_DONE)
         rc = store_error(c->s, step, "usage", c->err);
+    store_stmt_done(cst);
     store_stmt_done(st);
     return rc;
 }
