@@ -202,35 +202,36 @@ static void pool_charges(const struct pool *p, int32_t today, struct demo_charge
     }
 }
 
-/* Usage that matches no pool: a shadow OpenAI project and a rogue Anthropic key. */
+/* Usage that matches no pool: a shadow OpenAI project and a rogue Anthropic key, on `days` days
+ * `every` days apart back from today, the cost growing by `step` a day back. */
+static const struct {
+    const char *provider, *account, *key, *model;
+    int days, every;
+    int64_t cost, step, tokens;
+} demo_unregistered[] = {
+    {"openai", "proj_shadow99", "key_Shadow1", "gpt-4o", 15, 1, 40 * AMOUNT_SCALE, AMOUNT_SCALE,
+     8000000},
+    {"anthropic", "wrkspc_01Unknown", "apikey_01Rogue", "claude-opus-4-1", 4, 2, 125500000, 0,
+     2000000},
+};
+
 static void unregistered_charges(int32_t today, struct demo_charges *out)
 {
-    for (int i = 0; i < 15; i++)
-        charges_add(out, &(struct demo_charge){.provider = "openai",
-                                               .account = "proj_shadow99",
-                                               .key = "key_Shadow1",
-                                               .workload = "",
-                                               .model = "gpt-4o",
-                                               .service = "",
-                                               .key_name = "unknown-key",
-                                               .day = today - i,
-                                               .cost_micros = (40 + i) * AMOUNT_SCALE,
-                                               .tokens = 8000000,
-                                               .currency = "USD",
-                                               .credits_unit = ""});
-    for (int i = 0; i < 4; i++)
-        charges_add(out, &(struct demo_charge){.provider = "anthropic",
-                                               .account = "wrkspc_01Unknown",
-                                               .key = "apikey_01Rogue",
-                                               .workload = "",
-                                               .model = "claude-opus-4-1",
-                                               .service = "",
-                                               .key_name = "unknown-key",
-                                               .day = today - 2 * i,
-                                               .cost_micros = 125500000,
-                                               .tokens = 2000000,
-                                               .currency = "USD",
-                                               .credits_unit = ""});
+    for (size_t u = 0; u < sizeof demo_unregistered / sizeof demo_unregistered[0]; u++)
+        for (int i = 0; i < demo_unregistered[u].days; i++)
+            charges_add(out, &(struct demo_charge){.provider = demo_unregistered[u].provider,
+                                                   .account = demo_unregistered[u].account,
+                                                   .key = demo_unregistered[u].key,
+                                                   .workload = "",
+                                                   .model = demo_unregistered[u].model,
+                                                   .service = "",
+                                                   .key_name = "unknown-key",
+                                                   .day = today - demo_unregistered[u].every * i,
+                                                   .cost_micros = demo_unregistered[u].cost +
+                                                                  demo_unregistered[u].step * i,
+                                                   .tokens = demo_unregistered[u].tokens,
+                                                   .currency = "USD",
+                                                   .credits_unit = ""});
 }
 
 /* ---- the writers ---- */

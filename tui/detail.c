@@ -307,9 +307,8 @@ static void detail_recalc(struct tui_app *app)
             app->rows[i].key = xstrdup(app->detail_id);
 }
 
-static const enum tui_action view_detail_keys[] = {ACT_APPROVE,  ACT_REDUCE, ACT_REVOKE,
-                                                   ACT_ESCALATE, ACT_SNOOZE, ACT_ACKNOWLEDGE,
-                                                   ACT_DOWN,     ACT_UP,     ACT_NONE};
+static const enum tui_action view_detail_keys[] = {
+    ACT_APPROVE, ACT_REDUCE, ACT_REVOKE, ACT_ESCALATE, ACT_SNOOZE, ACT_ACKNOWLEDGE, ACT_NONE};
 
 const struct view_ops view_detail = {.name = "Pool",
                                      .recalc = detail_recalc,
