@@ -157,17 +157,22 @@ c --as priya audit verify
 expect_rc 77 "owners may not run audit verify"
 
 # --- busy database: a writer holds the lock; credence waits, then exit 75 ---------------------
-python3 - "$CREDENCE_DB" <<'PY' &
-import sqlite3, sys, time
+# The holder says when it has the lock and keeps it until told (or 60 s): no timing guesses.
+python3 - "$CREDENCE_DB" "$T/locked" "$T/release" <<'PY' &
+import os, sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN IMMEDIATE")
-time.sleep(3)
+open(sys.argv[2], "w").close()
+deadline = time.time() + 60
+while not os.path.exists(sys.argv[3]) and time.time() < deadline:
+    time.sleep(0.05)
 db.execute("ROLLBACK")
 PY
 holder=$!
-sleep 0.5
+for _ in $(seq 600); do [ -e "$T/locked" ] && break; sleep 0.05; done
 CREDENCE_BUSY_TIMEOUT_MS=300 "$BIN" --as avery import register "$FIX/register.csv" >"$T/out" 2>"$T/err"
 rc=$?
+touch "$T/release"
 expect_rc 75 "busy database"
 expect_err "database is busy" "busy message"
 wait $holder
