@@ -11,11 +11,13 @@ screen() {
     tm capture-pane "${CAPTURE[@]}" >"$T/screen"
 }
 show_screen() { cat -v "$T/screen" | sed 's/^/    | /' | head -40; }
-# see PATTERN DESCRIPTION: the pane shows PATTERN, waiting up to 6 s (the machine may be busy)
+# see PATTERN DESCRIPTION: the pane shows PATTERN, waiting up to SEE_SECONDS (30 s: the machine may
+# be busy, and a sanitized demo build takes a while; a pass returns as soon as the text shows)
+SEE_SECONDS=${SEE_SECONDS:-30}
 see() {
     checks=$((checks + 1))
     local i
-    for i in $(seq 30); do
+    for i in $(seq $((SEE_SECONDS * 5))); do
         grep -Eq -- "$1" "$T/screen" && return 0
         sleep 0.2
         tm capture-pane "${CAPTURE[@]}" >"$T/screen"
